@@ -18,10 +18,10 @@ from crosswire.errors import ConfigError, CrosswireError, NotFound
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False)
+out = Console(highlight=False, soft_wrap=True)
 if not out.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
-    out = Console(highlight=False, width=160)
-err = Console(stderr=True, highlight=False)
+    out = Console(highlight=False, soft_wrap=True, width=160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)  # one error, one line
 
 
 def get_app(ctx: click.Context) -> Crosswire:

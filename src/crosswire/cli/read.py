@@ -21,8 +21,8 @@ from crosswire.models import Article, Story
 def _story_table(stories: list[Story]) -> Table:
     t = Table(show_lines=False, pad_edge=False)
     t.add_column("id", justify="right")
-    t.add_column("title", overflow="ellipsis", no_wrap=True, max_width=70)
-    t.add_column("languages")
+    t.add_column("title", overflow="ellipsis", no_wrap=True, max_width=64)
+    t.add_column("languages", no_wrap=True, min_width=23)
     t.add_column("articles", justify="right")
     t.add_column("sources", justify="right")
     t.add_column("first seen")
