@@ -6,10 +6,10 @@ import re
 from dataclasses import fields
 
 import click
+from tests.conftest import ROOT
 
 from crosswire.cli import main
 from crosswire.config import Settings
-from tests.conftest import ROOT
 
 COMMANDS_MD = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
 CONFIG_MD = (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
@@ -36,9 +36,9 @@ def test_every_command_and_option_is_documented() -> None:
                     if opt.startswith("--") and f"`{opt}" not in COMMANDS_MD:
                         missing.append(f"{name} {opt}")
     for param in main.params:
-        if isinstance(param, click.Option) and param.opts[0].startswith("--"):
-            if f"`{param.opts[0]}" not in COMMANDS_MD:
-                missing.append(f"global {param.opts[0]}")
+        opt = param.opts[0]
+        if isinstance(param, click.Option) and opt.startswith("--") and f"`{opt}" not in COMMANDS_MD:
+            missing.append(f"global {opt}")
     assert not missing, missing
 
 
