@@ -67,6 +67,15 @@ class Settings:
     story_key_weight: float = 0.2
     """Weight of shared rare numbers, names and actors against vector similarity."""
 
+    # --- actors ------------------------------------------------------------------------------
+    actors_file: str = ""
+    """A TOML file of your own actors and names that extends and overrides the shipped
+    knowledge base (same format as ``crosswire/actors/data/curated.toml``; see docs/actors.md)."""
+    actors_unknown: bool = True
+    """Turn capitalised names and quoted names that the knowledge base lacks into new actors."""
+    actors_story_keys: bool = True
+    """Use the actors an article names as story evidence (shared rare actors join stories)."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""
