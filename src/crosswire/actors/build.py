@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.actors.kb import DATA, KBActor, KnowledgeBase, read_toml
-from crosswire.actors.text import is_cjk
+from crosswire.actors.text import fold, is_cjk
 
 LANGUAGES = (
     "en tr ru ar de fr es zh zh_Hant ja ko uk fa it pt pl nl he hi id ms vi th sv nb da fi cs "
@@ -79,13 +79,20 @@ def add_babel(kb: KnowledgeBase) -> None:
                 name = Locale.parse(loc).territories.get(code)
             except (ValueError, LookupError):
                 continue
-            if name:
+            if name and not _abbreviation_pair(name):
                 lst = names.setdefault(lang_of(loc), [])
                 if name not in lst:
                     lst.append(name)
         i = kb.upsert(KBActor(id=aid, name=en[code], type=typ,
                               prior=1.0 if typ == "country" else 0.8, names=names))
         kb.add_names(i, names)
+
+
+def _abbreviation_pair(name: str) -> bool:
+    """"中美" is Central America in traditional Chinese but China-US everywhere else."""
+    from crosswire.actors.link import _ABBR
+
+    return len(name) == 2 and all(c in _ABBR for c in name)
 
 
 def add_pycountry(kb: KnowledgeBase) -> None:
@@ -157,12 +164,19 @@ def add_cities(kb: KnowledgeBase) -> None:
         if aid in seen:
             aid = f"city:{slug(city['name'])}-{cc.lower()}-{city['geonameid']}"
         seen.add(aid)
-        alts = [a for a in city["alternatenames"] if a and _good_alternate(a)]
+        big = int(city["population"]) >= 400_000
+        head = fold(city["name"])[:4]
+        # Latin-script alternates of smaller cities only when they look like the name
+        # (Malatia, Malatija); others are too often ordinary words ("Region", "Hamas")
+        alts = [a for a in city["alternatenames"] if a and _good_alternate(a)
+                and (big or not a.isascii() or fold(a)[:4] == head)]
         alts = [v for a in alts for v in _zh_variants(a)]
         names = {"en": [city["name"]], "*": sorted(set(alts) - {city["name"]})}
         prior = 0.2 + min(math.log10(max(int(city["population"]), 10)) / 20, 0.4)
+        # a capital named as the subject stands for its state ("Warsaw estimates")
         i = kb.upsert(KBActor(id=aid, name=city["name"], type="city",
                               country=f"country:{cc.lower()}", prior=round(prior, 3),
+                              metonym_of=f"country:{cc.lower()}" if is_capital else None,
                               names=names))
         kb.add_names(i, names)
         kb.actors[i].names = {"en": [city["name"]]}  # keep the record small; aliases are indexed
@@ -174,7 +188,8 @@ def add_chinese_variants(kb: KnowledgeBase) -> None:
         extra: list[str] = []
         for lang in ("zh", "ja"):
             for name in actor.names.get(lang, []):
-                extra.extend(v for v in _zh_variants(name) if v != name)
+                extra.extend(v for v in _zh_variants(name)
+                             if v != name and not _abbreviation_pair(v))
         if extra:
             kb.add_names(i, {"zh": extra})
 

@@ -125,7 +125,7 @@ class KnowledgeBase:
         for f in ("name", "type", "wikidata", "country", "metonym_of", "role"):
             v = getattr(actor, f)
             if v:
-                setattr(old, f, v)
+                setattr(old, f, None if v == "none" else v)
         if actor.prior:
             old.prior = actor.prior
         old.context = tuple(dict.fromkeys((*old.context, *actor.context)))
@@ -230,15 +230,19 @@ def add_record(kb: KnowledgeBase, rec: dict[str, Any]) -> int:
         raise ValueError(f"type {typ!r} is not one of {', '.join(ACTOR_TYPES)}")
     name = str(rec.get("name") or (existing.name if existing else "")
                or next((v[0] for v in names.values() if v), aid))
+    default_prior = 1.0 if typ == "country" else 0.9  # hand-written beats generated names
     i = kb.upsert(KBActor(
         id=aid, name=name, type=typ, wikidata=rec.get("wikidata") or None,
-        country=rec.get("country"), prior=float(rec.get("prior", 0.0)),
+        country=rec.get("country"), prior=float(rec.get("prior", default_prior)),
         context=tuple(rec.get("context", ())), metonym_of=rec.get("metonym_of"),
         role=rec.get("role"), names=names,
     ))
     kb.add_names(i, names)
     kb.add_names(i, _names(rec, "partial"), PARTIAL)
-    kb.add_names(i, _names(rec, "demonyms"), DEMONYM)
+    demonyms = _names(rec, "demonyms")
+    if "ar" in demonyms:  # Arabic adjectives also appear without the article: أمريكية
+        demonyms["ar"] = demonyms["ar"] + [d[2:] for d in demonyms["ar"] if d.startswith("ال")]
+    kb.add_names(i, demonyms, DEMONYM)
     return i
 
 

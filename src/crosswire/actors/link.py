@@ -51,19 +51,29 @@ _ABBR = {
 _ABBR_JA = {**_ABBR, "露": "country:ru", "米": "country:us"}
 _NUMERALS = set("0123456789０１２３４５６７８９〇一二三四五六七八九十")
 _LOCATIVE = {
-    "en": {"in", "to", "from", "at", "near", "into", "outside", "around", "across", "visit",
-           "visited", "visiting", "via", "toward", "towards", "reached", "arrived", "downtown"},
+    "en": {"in", "to", "at", "near", "into", "outside", "around", "across", "visit", "visited",
+           "visiting", "via", "reached", "arrived", "downtown"},
     "ru": {"в", "во", "из", "под", "около", "у", "до", "через", "над", "по"},
     "uk": {"в", "у", "до", "з", "із", "під", "біля", "через"},
     "de": {"in", "nach", "aus", "bei", "um", "im"},
     "fr": {"à", "a", "vers", "depuis", "près", "dans"},
     "es": {"en", "a", "desde", "hacia", "hasta"},
-    "ar": {"في", "الى", "إلى", "من", "قرب"},
+    "ar": {"في", "الى", "إلى", "قرب"},
     "it": {"a", "in", "da", "verso"},
     "pt": {"em", "a", "para", "de"},
 }
+_LOCATIVE = {lang: {fold(w) for w in words} for lang, words in _LOCATIVE.items()}
 _TR_LOCATIVE = {"da", "de", "ta", "te", "dan", "den", "tan", "ten", "daki", "deki", "taki",
                 "teki", "ya", "ye", "a", "e"}
+# "the streets of Tbilisi", "Tiflis sokaklarında": the city as a place
+_PLACE_NOUNS = {"streets", "street", "centre", "center", "outskirts", "suburbs", "residents",
+                "mayor", "heart", "people", "city"}
+_TR_PLACE_NEXT = ("sokak", "merkez", "belediye", "halk", "kent", "şehir", "sehir", "caddes")
+# a capital after a verb of giving or sending stands for its state ("deliver arms to Kyiv")
+_TRANSFER = ("suppl", "deliver", "send", "sent", "ship", "sell", "sold", "transfer", "provid",
+             "livr", "envo", "fourn", "vend", "liefer", "schick", "verkauf", "envi", "suministr",
+             "entreg", "постав", "переда", "отправ", "прода")
+_RU_IMPERSONAL = ("ли", "ют", "ят")  # "в Тегеране назвали": the capital speaks
 _ZH_LOCATIVE_BEFORE = set("在到赴抵于於访訪")
 
 
@@ -285,13 +295,30 @@ class Linker:
             before = text[max(0, f.start - 2):f.start]
             after = text[f.end:f.end + 1]
             return any(c in _ZH_LOCATIVE_BEFORE for c in before) or after in ("市", "的")
+        after = text[f.end:f.end + 40].split()
         if lang in ("tr", "az"):
-            return f.suffix in _TR_LOCATIVE
-        if lang == "ar" and fold(text[f.start:f.start + 1]) in ("ب",):
+            nxt = fold(after[0]) if after else ""
+            if nxt.startswith(_TR_PLACE_NEXT):
+                return True
+            if f.suffix in _TR_LOCATIVE:  # "Kiev'e silah gönderdi": sent to the state
+                return not any(fold(w).startswith(("gönder", "sat", "teslim", "aktar", "ver"))
+                               for w in after[:4])
+            return False
+        before = text[max(0, f.start - 60):f.start].split()
+        if (len(before) >= 2 and fold(before[-1]) in ("of", "de", "di")
+                and fold(before[-2]) in _PLACE_NOUNS):
             return True
-        before = text[max(0, f.start - 24):f.start].split()
+        if lang == "ar" and before and not text[f.start - 1].isspace():
+            return "ب" in fold(before[-1])  # بموسكو: "in Moscow"
         prev = fold(before[-1]) if before else ""
-        return prev in _LOCATIVE.get(lang, _LOCATIVE["en"])
+        if prev not in _LOCATIVE.get(lang, _LOCATIVE["en"]):
+            return False
+        if any(fold(w).startswith(_TRANSFER) for w in before[-6:-1]):
+            return False
+        if lang in ("ru", "uk"):
+            if after and fold(after[0]).endswith(_RU_IMPERSONAL):
+                return False
+        return True
 
 
 def mention_flags(entry: AliasEntry) -> tuple[bool, bool]:

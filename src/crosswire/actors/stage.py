@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from crosswire.actors.kb import KnowledgeBase, load_kb
 from crosswire.actors.link import Linker, split_cjk
 from crosswire.actors.text import fold, tokenize
-from crosswire.actors.unknown import find_unknown, merge_key
+from crosswire.actors.unknown import find_unknown, merge_key, prefer_quoted
 from crosswire.config import Settings
 from crosswire.models import Article, Mention
 from crosswire.store import ActorInfo, Store
@@ -42,6 +42,7 @@ def link_text(text: str, language: str | None, kb: KnowledgeBase, unknown: bool 
         return []
     mentions = linker_for(kb).link(text, language)
     if unknown:
+        mentions = prefer_quoted(text, mentions)
         tokens = split_cjk(tokenize(text))
         mentions += find_unknown(text, tokens, language, [(m.start, m.end) for m in mentions])
         mentions.sort(key=lambda m: m.start)

@@ -62,6 +62,9 @@ def fold(text: str) -> str:
     for ch in unicodedata.normalize("NFD", t):
         if unicodedata.combining(ch):
             prev = out[-1] if out else ""
+            if ch == "\u0306" and prev in "иИ":  # keep й: Russian endings need it
+                out.append(ch)
+                continue
             # keep kana voicing marks, Indic vowel signs etc.; drop Latin/Greek/Cyrillic
             # accents and Arabic harakat
             if prev and (ord(prev) < 0x0530 or is_arabic(prev)) or 0x064B <= ord(ch) <= 0x065F:
@@ -191,11 +194,19 @@ def word_keys(folded: str, language: str | None) -> Iterator[str]:
     if not folded:
         return
     first = folded[0]
-    if is_cyrillic(first):
-        yield "~" + cyrillic_stem(folded)
+    if is_cyrillic(first):  # every possible stem: "корее" may be коре+е or кор+ее
+        for e in _CYRILLIC_ENDINGS:
+            if folded.endswith(e) and len(folded) - len(e) >= 2:
+                yield "~" + folded[: -len(e)]
+        yield "~" + folded
         return
     if is_arabic(first):
         yield from arabic_variants(folded)
+        return
+    if is_hangul(first):  # Korean particles attach to the noun: 북한은, 러시아에
+        for suffix in SUFFIXES["ko"]:
+            if folded.endswith(suffix) and len(folded) - len(suffix) >= 2:
+                yield folded[: -len(suffix)]
         return
     lang = language or ""
     for suffix in SUFFIXES.get(lang, ()):
@@ -203,10 +214,6 @@ def word_keys(folded: str, language: str | None) -> Iterator[str]:
             yield folded[: -len(suffix)]
     if lang in STEM_ENDINGS:
         yield "~" + stem(folded, STEM_ENDINGS[lang])
-    if is_hangul(first) and lang != "ko":
-        for suffix in SUFFIXES["ko"]:
-            if folded.endswith(suffix) and len(folded) > len(suffix) + 1:
-                yield folded[: -len(suffix)]
 
 
 def arabic_variants(folded: str) -> Iterator[str]:

@@ -36,7 +36,7 @@ le la les un une des du de et ou mais dans sur pour par avec sans selon après a
 il elle ils elles nous vous on
 el los las una unos unas y o pero en con sin según tras ante este esta estos estas
 bu şu o bir ve ile ama için gibi ancak ayrıca özellikle peki öte sonuç işte
-western eastern northern southern batılı doğulu westliche westlichen occidental occidentaux
+western eastern northern southern batılı doğulu запад запада западе западом batı westliche westlichen occidental occidentaux
 occidentales reply comment share source link read more
 в на и но с по для от до из за у о это этот эта эти как по
 """.split())
@@ -50,8 +50,16 @@ diciembre lunes martes miércoles jueves viernes sábado domingo январь ф
 июнь июль август сентябрь октябрь ноябрь декабрь понедельник вторник среда четверг пятница
 суббота воскресенье
 """.split())
+_STOP = {fold(w) for w in _STOP}
+_MONTHS_DAYS = {fold(w) for w in _MONTHS_DAYS}
 _QUOTED = re.compile(r"[«„“\"”「『]([^«»„“\"”」』\n.!?;:]{2,40})[»“”\"」』]")
 _SENTENCE_END = set(".!?:;\n…")
+_ROLES = {fold(w) for w in """
+bakanı bakan başkanı başkan cumhurbaşkanı sözcüsü valisi sekreteri president minister secretary
+secretary-general generalsekretär
+spokesman spokeswoman chancellor ministre président porte-parole ministro presidente portavoz
+minister präsident sprecher kanzler министр президент
+""".split()}
 _GERMAN_NOUN = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum")
 
 
@@ -98,6 +106,29 @@ def _sentence_start(text: str, pos: int) -> bool:
     return k < 0 or text[k] in _SENTENCE_END
 
 
+def prefer_quoted(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A quoted name is one name: «Северный ветер» is not the town Severny plus a word."""
+    out = list(mentions)
+    for m in _QUOTED.finditer(text):
+        s, e = m.start(1), m.end(1)
+        inner_text = m.group(1)
+        if inner_text != inner_text.strip() or len(inner_text.split()) > 4:
+            continue
+        if not (inner_text[0].isupper() or not inner_text[0].islower()):
+            continue
+        inner = [x for x in out if s <= x.start and x.end <= e]
+        if not inner or sum(x.end - x.start for x in inner) >= 0.8 * (e - s):
+            continue
+        if any(x.start < e and s < x.end and x not in inner for x in out):
+            continue
+        sl = slug_name(inner_text)
+        if sl:
+            out = [x for x in out if x not in inner]
+            out.append(Mention(start=s, end=e, text=inner_text, actor_id="new:" + sl,
+                               actor_name=inner_text, actor_type="unknown"))
+    return sorted(out, key=lambda x: x.start)
+
+
 def find_unknown(text: str, tokens: list[Token], language: str | None,
                  covered: Iterable[tuple[int, int]]) -> list[Mention]:
     """New-actor mentions for capitalised sequences and quoted names not linked already."""
@@ -111,6 +142,7 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
             taken[i] = True
     lower_words = {fold(t.text) for t in tokens if t.text[:1].islower()}
     out: list[Mention] = []
+    name_words: set[str] = set()  # words of multi-word new names: a surname alone may follow
     i = 0
     while i < len(tokens):
         if taken[i] or not _is_cased_word(tokens[i].text) or not tokens[i].text[0].isalpha():
@@ -122,7 +154,8 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
             nxt = tokens[j + 1].text
             if gap in (" ", "-", "\u00a0") and _is_cased_word(nxt):
                 j += 1
-            elif (gap == " " and fold(nxt) in _CONNECTORS and j + 2 < len(tokens)
+            elif (gap == " " and fold(nxt) in _CONNECTORS and (j == i or fold(nxt) != "of")
+                  and j + 2 < len(tokens)
                   and not taken[j + 2] and text[tokens[j + 1].end:tokens[j + 2].start] == " "
                   and _is_cased_word(tokens[j + 2].text)):
                 j += 2
@@ -142,9 +175,14 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
         name = text[start:end]
         f = fold(name)
         single = len(words) == 1
-        if single and (_sentence_start(text, start) or f in lower_words or len(f) < 3
-                       or f in _STOP or f in _MONTHS_DAYS or language == "de"):
+        if single and f not in name_words and (
+                _sentence_start(text, start) or f in lower_words or len(f) < 3
+                or f in _STOP or f in _MONTHS_DAYS or language == "de"):
             continue
+        if fold(words[-1].text) in _ROLES:
+            continue
+        if not single:
+            name_words.update(fold(w.text) for w in words if len(w.text) > 3)
         if language == "de" and fold(words[-1].text).endswith(_GERMAN_NOUN):
             continue
         if any(fold(w.text) in _MONTHS_DAYS for w in words) or _heading(text, start, end):
