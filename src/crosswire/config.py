@@ -55,8 +55,8 @@ class Settings:
     """Tokens of title + lead embedded for the article vector."""
 
     # --- stories -----------------------------------------------------------------------------
-    story_threshold: float = 0.45
-    """Minimum calibrated evidence score for an article to join an existing story."""
+    story_threshold: float = 0.5
+    """Minimum probability (from the story model) for an article to join an existing story."""
     story_window_days: float = 7.0
     """An article may join a story only if it falls within this many days of the story's span."""
     story_candidates: int = 20
@@ -64,8 +64,8 @@ class Settings:
     story_prior_weight: float = 20.0
     """How many articles' worth of weight the bundled background prior has in each language's
     centre (see docs/stories.md)."""
-    story_key_weight: float = 0.2
-    """Weight of shared rare numbers, names and actors against vector similarity."""
+    story_model: str = ""
+    """A story model file from ``crosswire train stories`` (empty: the bundled model)."""
 
     # --- actors ------------------------------------------------------------------------------
     actors_file: str = ""

@@ -140,7 +140,7 @@ class KeyStage:
     name: str = "keys"
 
     def __call__(self, articles: list[Article]) -> None:
-        from crosswire.stories import article_keys
+        from crosswire.story_evidence import article_keys
 
         for a in articles:
             a.keys = frozenset(a.keys | article_keys(a))

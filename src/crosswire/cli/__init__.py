@@ -17,6 +17,7 @@ from crosswire.cli import actors as actor_cmds
 from crosswire.cli import eval as eval_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import read as read_cmds
+from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
 from crosswire.config import load_settings
 from crosswire.errors import ConfigError
@@ -46,5 +47,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, actor_cmds, eval_cmds):
+for module in (ingest_cmds, read_cmds, actor_cmds, eval_cmds, train_cmds):
     module.register(main)
