@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from crosswire.actors.text import Token, fold
+from crosswire.actors.text import APOSTROPHES, Token, fold
 from crosswire.models import Mention
 
 _CONNECTORS = {"of", "de", "del", "la", "von", "van", "der", "den", "al", "bin", "ibn", "el",
@@ -69,10 +69,14 @@ def _is_cased_word(word: str) -> bool:
                                 or "'" in word or "’" in word or word[1:] == "")
 
 
+_SUFFIX_AT_END = re.compile(r"['’`ʼ][^\W\d_A-ZÀ-ÞА-Я]{1,6}$")
+
+
 def slug_name(name: str) -> str:
+    """The id part of a new actor: ASCII transliteration without a case suffix."""
     from anyascii import anyascii
 
-    s = re.sub(r"['’`ʼ].*$", "", name.strip()) if " " not in name.strip() else name
+    s = _SUFFIX_AT_END.sub("", name.strip())
     return re.sub(r"[^a-z0-9]+", "-", anyascii(s).lower()).strip("-")
 
 
@@ -163,6 +167,7 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
                 break
         words = tokens[i:j + 1]
         while words and (fold(words[0].text) in _STOP or fold(words[0].text) in _MONTHS_DAYS
+                         or fold(words[0].text) in _ROLES
                          or (_sentence_start(text, words[0].start) and len(words) > 1
                              and fold(words[0].text) in lower_words)):
             words = words[1:]
@@ -172,6 +177,10 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
         if not words:
             continue
         start, end = words[0].start, words[-1].end
+        if end + 1 < len(text) and text[end] in APOSTROPHES and j + 1 < len(tokens):
+            nxt_tok = tokens[j + 1]  # Aksoy'un: the suffix belongs to the mention
+            if nxt_tok.start == end + 1 and nxt_tok.text[:1].islower() and len(nxt_tok.text) <= 6:
+                end = nxt_tok.end
         name = text[start:end]
         f = fold(name)
         single = len(words) == 1
