@@ -134,7 +134,7 @@ def test_a_user_file_adds_actors_and_names(tmp_path: Path) -> None:
     assert kb.get("country:kp").name == "North Korea"  # type: ignore[union-attr]
     bad = tmp_path / "bad.toml"
     bad.write_text('[[actor]]\nid = "x"\ntype = "planet"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.toml"):
+    with pytest.raises(ConfigError, match=r"bad\.toml"):
         load_kb(str(bad))
     with pytest.raises(ConfigError, match="does not exist"):
         load_kb(str(tmp_path / "missing.toml"))

@@ -16,8 +16,8 @@ from typing import Any
 
 from crosswire.config import Settings, load_settings
 from crosswire.embed import CachedEncoder, Encoder, make_encoder
-from crosswire.ingest.files import SourceReader
 from crosswire.errors import NotFound
+from crosswire.ingest.files import SourceReader
 from crosswire.models import (
     Actor,
     Article,

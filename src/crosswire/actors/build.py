@@ -34,10 +34,12 @@ from crosswire.actors.kb import DATA, KBActor, KnowledgeBase, read_toml
 from crosswire.actors.text import fold, is_cjk
 
 LANGUAGES = (
-    "en tr ru ar de fr es zh zh_Hant ja ko uk fa it pt pl nl he hi id ms vi th sv nb da fi cs "
-    "sk ro hu el bg sr hr bs sl az kk uz ka hy ur bn sw ca lt lv et be ky tg mn ps ku so am ha "
-    "ta te"
-).split()
+    "en", "tr", "ru", "ar", "de", "fr", "es", "zh", "zh_Hant", "ja", "ko", "uk", "fa", "it",
+    "pt", "pl", "nl", "he", "hi", "id", "ms", "vi", "th", "sv", "nb", "da", "fi", "cs", "sk",
+    "ro", "hu", "el", "bg", "sr", "hr", "bs", "sl", "az", "kk", "uz", "ka", "hy", "ur", "bn",
+    "sw", "ca", "lt", "lv", "et", "be", "ky", "tg", "mn", "ps", "ku", "so", "am", "ha", "ta",
+    "te",
+)
 MIN_POPULATION = 150_000
 REGIONS = {  # UN M49 regions worth naming (not "World": it is an ordinary word)
     "002", "019", "142", "150", "009", "013", "005", "021", "145", "151", "030", "035", "034",
@@ -58,9 +60,8 @@ def lang_of(locale: str) -> str:
 
 
 def add_babel(kb: KnowledgeBase) -> None:
-    from babel import Locale
-
     import pycountry
+    from babel import Locale
 
     known = {c.alpha_2 for c in pycountry.countries} | {"XK"}
     en = Locale.parse("en").territories

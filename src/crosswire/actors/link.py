@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crosswire.actors.kb import DEMONYM, PARTIAL, AliasEntry, KBActor, KnowledgeBase
+from crosswire.actors.kb import PARTIAL, AliasEntry, KBActor, KnowledgeBase
 from crosswire.actors.text import (
     APOSTROPHES,
     Token,
@@ -292,9 +292,8 @@ class Linker:
         """Whether a capital is used as a place here ("in Moscow") rather than its state."""
         lang = language or ""
         if f.token < 0:  # CJK
-            before = text[max(0, f.start - 2):f.start]
-            after = text[f.end:f.end + 1]
-            return any(c in _ZH_LOCATIVE_BEFORE for c in before) or after in ("市", "的")
+            return (any(c in _ZH_LOCATIVE_BEFORE for c in text[max(0, f.start - 2):f.start])
+                    or text[f.end:f.end + 1] in ("市", "的"))
         after = text[f.end:f.end + 40].split()
         if lang in ("tr", "az"):
             nxt = fold(after[0]) if after else ""
@@ -315,11 +314,6 @@ class Linker:
             return False
         if any(fold(w).startswith(_TRANSFER) for w in before[-6:-1]):
             return False
-        if lang in ("ru", "uk"):
-            if after and fold(after[0]).endswith(_RU_IMPERSONAL):
-                return False
-        return True
+        return not (lang in ("ru", "uk") and after
+                    and fold(after[0]).endswith(_RU_IMPERSONAL))
 
-
-def mention_flags(entry: AliasEntry) -> tuple[bool, bool]:
-    return bool(entry.flags & PARTIAL), bool(entry.flags & DEMONYM)

@@ -67,7 +67,7 @@ def fold(text: str) -> str:
                 continue
             # keep kana voicing marks, Indic vowel signs etc.; drop Latin/Greek/Cyrillic
             # accents and Arabic harakat
-            if prev and (ord(prev) < 0x0530 or is_arabic(prev)) or 0x064B <= ord(ch) <= 0x065F:
+            if (prev and (ord(prev) < 0x0530 or is_arabic(prev))) or 0x064B <= ord(ch) <= 0x065F:
                 continue
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
@@ -141,8 +141,8 @@ SUFFIXES: dict[str, tuple[str, ...]] = {
     "pt": _by_length("s"),
     "it": (),
     "ko": _by_length(
-        "은 는 이 가 을 를 의 에 에서 에게 와 과 도 로 으로 만 과의 와의 에서의 에는 이다 측 군 인 과도 와도 까지 "
-        "으로부터 로부터 이라는 라는 산"
+        "은 는 이 가 을 를 의 에 에서 에게 와 과 도 로 으로 만 과의 와의 에서의 에는 이다 측 군 인 "
+        "과도 와도 까지 으로부터 로부터 이라는 라는 산"
     ),
     "fi": _by_length("n a ä ssa ssä sta stä lla llä lta ltä lle an ään in na nä ksi iin han hin"),
     "hu": _by_length(

@@ -23,9 +23,14 @@ from collections.abc import Iterable
 from crosswire.actors.text import APOSTROPHES, Token, fold
 from crosswire.models import Mention
 
+
+def _words(text: str) -> set[str]:
+    return set(text.split())
+
+
 _CONNECTORS = {"of", "de", "del", "la", "von", "van", "der", "den", "al", "bin", "ibn", "el",
                "du", "des", "di", "da", "dos", "y", "le", "ul", "ad"}
-_STOP = set("""
+_STOP = _words("""
 the a an in on at of for to from by with and or but as is are was were be this that these those
 it its he she they we you i his her their our my your mr mrs ms dr prof president minister
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
@@ -36,11 +41,11 @@ le la les un une des du de et ou mais dans sur pour par avec sans selon après a
 il elle ils elles nous vous on
 el los las una unos unas y o pero en con sin según tras ante este esta estos estas
 bu şu o bir ve ile ama için gibi ancak ayrıca özellikle peki öte sonuç işte
-western eastern northern southern batılı doğulu запад запада западе западом batı westliche westlichen occidental occidentaux
-occidentales reply comment share source link read more
+western eastern northern southern batılı doğulu запад запада западе западом batı westliche
+westlichen occidental occidentaux occidentales reply comment share source link read more
 в на и но с по для от до из за у о это этот эта эти как по
-""".split())
-_MONTHS_DAYS = set("""
+""")
+_MONTHS_DAYS = _words("""
 ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık pazartesi salı
 çarşamba perşembe cuma cumartesi pazar januar februar märz mai juni juli oktober dezember
 montag dienstag mittwoch donnerstag freitag samstag sonntag janvier février mars avril juin
@@ -49,23 +54,24 @@ dimanche enero febrero marzo abril mayo junio julio agosto septiembre octubre no
 diciembre lunes martes miércoles jueves viernes sábado domingo январь февраль март апрель май
 июнь июль август сентябрь октябрь ноябрь декабрь понедельник вторник среда четверг пятница
 суббота воскресенье
-""".split())
+""")
 _STOP = {fold(w) for w in _STOP}
 _MONTHS_DAYS = {fold(w) for w in _MONTHS_DAYS}
 _QUOTED = re.compile(r"[«„“\"”「『]([^«»„“\"”」』\n.!?;:]{2,40})[»“”\"」』]")
 _SENTENCE_END = set(".!?:;\n…")
-_ROLES = {fold(w) for w in """
+_ROLES = {fold(w) for w in _words("""
 bakanı bakan başkanı başkan cumhurbaşkanı sözcüsü valisi sekreteri president minister secretary
 secretary-general generalsekretär
 spokesman spokeswoman chancellor ministre président porte-parole ministro presidente portavoz
-minister präsident sprecher kanzler министр президент
-""".split()}
+minister präsident sprecher kanzler министр президент mayor governor general sir lord vali
+başbakan premier
+""")}
 _GERMAN_NOUN = ("ung", "heit", "keit", "schaft", "tion", "ität", "ismus", "nis", "tum")
 
 
 def _is_cased_word(word: str) -> bool:
     first = word[0]
-    return first.isupper() and (word[1:].islower() or word.isupper() and len(word) >= 2
+    return first.isupper() and (word[1:].islower() or (word.isupper() and len(word) >= 2)
                                 or "'" in word or "’" in word or word[1:] == "")
 
 

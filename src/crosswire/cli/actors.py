@@ -46,7 +46,7 @@ def actors(ctx: click.Context, actor_type: str | None, language: str | None, onl
     for col, kw in (("id", {}), ("name", {}), ("type", {}), ("mentions", {"justify": "right"}),
                     ("articles", {"justify": "right"}), ("languages", {}),
                     ("names seen", {"overflow": "fold", "max_width": 70})):
-        t.add_column(col, **kw)  # type: ignore[arg-type]
+        t.add_column(col, **kw)
     for a in found:
         t.add_row(a.id, Text(a.name), a.type, str(a.n_mentions), str(a.n_articles),
                   ",".join(a.languages), Text(_aliases_by_language(a)))

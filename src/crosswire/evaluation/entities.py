@@ -138,7 +138,7 @@ def evaluate_entities(gold_path: str | Path, settings: Settings, errors: int = 5
 
     def metrics(t: list[int]) -> dict[str, Any]:
         p, r, f = prf(t[0], t[3] - t[0], t[2] - t[0])
-        sp, sr, sf = prf(t[1], t[3] - t[1], t[2] - t[1])
+        _, _, sf = prf(t[1], t[3] - t[1], t[2] - t[1])
         return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
                 "strict_f1": round(sf, 4), "n_gold": t[2], "n_predicted": t[3]}
 
