@@ -295,6 +295,10 @@ class Linker:
             return (any(c in _ZH_LOCATIVE_BEFORE for c in text[max(0, f.start - 2):f.start])
                     or text[f.end:f.end + 1] in ("市", "的"))
         after = text[f.end:f.end + 40].split()
+        line_start = text.rfind("\n", 0, f.start) + 1
+        if not text[line_start:f.start].strip() and text[f.end:f.end + 3].lstrip()[:1] in (
+                "—", "–", "-", ",", "(", ":"):
+            return True  # a dateline: "MADRID — ..."
         if lang in ("tr", "az"):
             nxt = fold(after[0]) if after else ""
             if nxt.startswith(_TR_PLACE_NEXT):

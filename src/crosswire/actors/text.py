@@ -182,8 +182,9 @@ def alias_stems(folded: str, stemmed: bool) -> Iterator[str]:
     words when the alias comes from a language listed in ``STEM_ENDINGS`` (``stemmed``)."""
     if not folded:
         return
-    if is_cyrillic(folded[0]):
+    if is_cyrillic(folded[0]):  # Газпром: both газпр+ом and газпром+а must find it
         yield "~" + cyrillic_stem(folded)
+        yield "~" + folded
     elif stemmed:
         yield "~" + stem(folded, _WEST_SLAVIC_ENDINGS)
 

@@ -42,7 +42,9 @@ il elle ils elles nous vous on
 el los las una unos unas y o pero en con sin según tras ante este esta estos estas
 bu şu o bir ve ile ama için gibi ancak ayrıca özellikle peki öte sonuç işte
 western eastern northern southern batılı doğulu запад запада западе западом batı westliche
-westlichen occidental occidentaux occidentales reply comment share source link read more
+westlichen occidental occidentaux occidentales european européen européenne europeo europea
+gobierno government défense defensa ministry ministère ministerio gmt utc jan feb mar apr jun
+jul aug sep sept oct nov dec reply comment share source link read more
 в на и но с по для от до из за у о это этот эта эти как по
 """)
 _MONTHS_DAYS = _words("""
@@ -165,6 +167,7 @@ def find_unknown(text: str, tokens: list[Token], language: str | None,
             if gap in (" ", "-", "\u00a0") and _is_cased_word(nxt):
                 j += 1
             elif (gap == " " and fold(nxt) in _CONNECTORS and (j == i or fold(nxt) != "of")
+                  and (language != "de" or fold(nxt) == "von")
                   and j + 2 < len(tokens)
                   and not taken[j + 2] and text[tokens[j + 1].end:tokens[j + 2].start] == " "
                   and _is_cased_word(tokens[j + 2].text)):
