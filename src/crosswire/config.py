@@ -74,7 +74,8 @@ class Settings:
     actors_unknown: bool = True
     """Turn capitalised names and quoted names that the knowledge base lacks into new actors."""
     actors_story_keys: bool = True
-    """Use the actors an article names as story evidence (shared rare actors join stories)."""
+    """Add the actors an article names to its story keys (the ``actors`` feature of the story
+    model; the bundled model gives it weight 0, see docs/stories.md)."""
 
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
