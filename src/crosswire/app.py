@@ -16,8 +16,16 @@ from typing import Any
 
 from crosswire.config import Settings, load_settings
 from crosswire.embed import CachedEncoder, Encoder, make_encoder
+from crosswire.errors import NotFound
 from crosswire.ingest.files import SourceReader
-from crosswire.models import Article, IngestResult, IngestSummary, RawDocument, Story
+from crosswire.models import (
+    Actor,
+    Article,
+    IngestResult,
+    IngestSummary,
+    RawDocument,
+    Story,
+)
 from crosswire.pipeline import Pipeline
 from crosswire.store import Store, StoryFilter, open_store
 from crosswire.store.vector_cache import VectorCache
@@ -129,11 +137,53 @@ class Crosswire:
     def stories(
         self, language: str | None = None, source: str | None = None,
         since: datetime | None = None, until: datetime | None = None, limit: int = 50,
-        offset: int = 0, with_articles: bool = False,
+        offset: int = 0, with_articles: bool = False, actor: str | None = None,
     ) -> list[Story]:
-        f = StoryFilter(language=language, source=source, since=since, until=until)
+        """Stories, newest activity first; ``actor`` is any name (any language) or an id."""
+        story_ids = None
+        if actor is not None:
+            story_ids = tuple(self.store.actor_stories(self.actor(actor).id))
+        f = StoryFilter(language=language, source=source, since=since, until=until,
+                        story_ids=story_ids)
         return self.store.list_stories(f, limit=limit, offset=offset,
                                        with_articles=with_articles)
+
+    # --- actors ----------------------------------------------------------------------------
+    def actors(self, limit: int = 50, offset: int = 0, type: str | None = None,
+               language: str | None = None, known: bool | None = None) -> list[Actor]:
+        """Actors by number of mentions, with the names they were seen under."""
+        return self.store.list_actors(limit=limit, offset=offset, type=type,
+                                      language=language, known=known)
+
+    def resolve_actor(self, name_or_id: str) -> list[str]:
+        """Actor ids for an id or any name in any language or inflection, best first."""
+        from crosswire.actors.resolve import resolve_actor
+
+        return resolve_actor(self.store, self.settings, name_or_id)
+
+    def actor(self, name_or_id: str) -> Actor:
+        """One actor by id or by any of its names; raises ``NotFound``."""
+        from crosswire.actors.resolve import kb_actor
+
+        ids = self.resolve_actor(name_or_id)
+        if not ids:
+            raise NotFound(f"no actor named {name_or_id!r}")
+        stored = self.store.get_actor(ids[0])
+        return stored if stored is not None else kb_actor(self.settings, ids[0])
+
+    def actor_stories(self, actor_id: str, limit: int = 50) -> list[Story]:
+        ids = tuple(self.store.actor_stories(actor_id))
+        return self.store.list_stories(StoryFilter(story_ids=ids), limit=limit)
+
+    def actor_neighbours(self, actor_id: str, limit: int = 20) -> list[tuple[str, str, str, int]]:
+        """Actors named in the same articles: (id, name, type, shared articles)."""
+        return self.store.actor_neighbours(actor_id, limit)
+
+    def relink(self, progress: Callable[[int], None] | None = None) -> int:
+        """Link every stored article again (after the knowledge base or actors_file changed)."""
+        from crosswire.actors.resolve import relink
+
+        return relink(self.store, self.settings, progress)
 
 
 def open(db: str | None = None, config: str | None = None, **overrides: Any) -> Crosswire:

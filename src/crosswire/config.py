@@ -67,6 +67,16 @@ class Settings:
     story_model: str = ""
     """A story model file from ``crosswire train stories`` (empty: the bundled model)."""
 
+    # --- actors ------------------------------------------------------------------------------
+    actors_file: str = ""
+    """A TOML file of your own actors and names that extends and overrides the shipped
+    knowledge base (same format as ``crosswire/actors/data/curated.toml``; see docs/actors.md)."""
+    actors_unknown: bool = True
+    """Turn capitalised names and quoted names that the knowledge base lacks into new actors."""
+    actors_story_keys: bool = True
+    """Add the actors an article names to its story keys (the ``actors`` feature of the story
+    model; the bundled model gives it weight 0, see docs/stories.md)."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""

@@ -177,6 +177,32 @@ class Story:
         return d
 
 
+@dataclass(slots=True)
+class Actor:
+    """An actor as stored: who it is, the names it was seen under, how often."""
+
+    id: str
+    name: str
+    type: str
+    wikidata: str | None = None
+    n_mentions: int = 0
+    n_articles: int = 0
+    aliases: list[tuple[str, str]] = field(default_factory=list)  # (name, language)
+    known: bool = True  # from the knowledge base (False: a new actor found in the text)
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({lang for _, lang in self.aliases if lang})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "type": self.type, "wikidata": self.wikidata,
+            "aliases": [{"name": n, "language": lang or None} for n, lang in self.aliases],
+            "n_mentions": self.n_mentions, "n_articles": self.n_articles,
+            "languages": self.languages, "known": self.known,
+        }
+
+
 Status = Literal["stored", "updated", "duplicate", "rejected"]
 
 

@@ -170,7 +170,9 @@ class EmbedStage:
 
 
 def default_stages(settings: Settings, encoder: Encoder) -> list[Stage]:
-    return [LanguageStage(settings), SentenceStage(), KeyStage(),
+    from crosswire.actors.stage import ActorStage
+
+    return [LanguageStage(settings), SentenceStage(), KeyStage(), ActorStage(settings),
             EmbedStage(encoder, settings.article_token_budget)]
 
 
@@ -187,11 +189,12 @@ class Pipeline:
 
     @classmethod
     def build(cls, settings: Settings, store: Store, encoder: Encoder) -> Pipeline:
+        from crosswire.actors.stage import ActorHook
         from crosswire.stories import StoryAssigner
 
         return cls(settings=settings, store=store, encoder=encoder,
                    stages=default_stages(settings, encoder),
-                   hooks=[StoryAssigner(settings, encoder)])
+                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings)])
 
     # --- phase 1 ---------------------------------------------------------------------------
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None

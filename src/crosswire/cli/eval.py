@@ -49,5 +49,40 @@ def clustering(ctx: click.Context, gold: str, as_json: bool) -> None:
         out.print(f"merged: story {sid} ({info['title']}) mixes {info['gold']}", markup=False)
 
 
+@eval_group.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--errors", default=30, show_default=True,
+              help="How many missed or wrong mentions to list.")
+@json_option
+@click.pass_context
+@handle_errors
+def entities(ctx: click.Context, gold: str, errors: int, as_json: bool) -> None:
+    """Actor linking: precision/recall/F1 overall and per language.
+
+    GOLD is JSONL with `language` and `text`, the gold mentions marked inline as
+    [surface|actor-id] (`new` for names the knowledge base does not know).
+    """
+    from crosswire.evaluation.entities import evaluate_entities
+
+    result = evaluate_entities(gold, get_app(ctx).settings, errors=errors)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+    t = Table(title="per language", pad_edge=False)
+    for col in ("language", "precision", "recall", "f1", "strict f1", "gold", "predicted"):
+        t.add_column(col, justify="right")
+    for lang, m in result["per_language"].items():
+        t.add_row(lang, f"{m['precision']:.4f}", f"{m['recall']:.4f}", f"{m['f1']:.4f}",
+                  f"{m['strict_f1']:.4f}", str(m["n_gold"]), str(m["n_predicted"]))
+    out.print(t)
+    for e in result["errors"]:
+        if e["kind"] == "missed":
+            out.print(f"missed {e['id']}: {e['text']!r} (gold {e['gold']})", markup=False)
+        else:
+            out.print(f"wrong  {e['id']}: {e['text']!r} -> {e['predicted']} "
+                      f"(gold {e['gold']})", markup=False)
+
+
 def register(group: click.Group) -> None:
     group.add_command(eval_group)

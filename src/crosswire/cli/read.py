@@ -37,6 +37,8 @@ def _story_table(stories: list[Story]) -> Table:
 @click.command()
 @click.option("--lang", "language", metavar="CODE", help="Only stories with articles in CODE.")
 @click.option("--source", metavar="NAME", help="Only stories with articles from NAME.")
+@click.option("--actor", metavar="NAME", help="Only stories naming this actor (any name, any "
+              "language, or an actor id).")
 @click.option("--since", metavar="WHEN", help="Active since (2024-10-01, 24h, 7d...).")
 @click.option("--until", metavar="WHEN", help="Started before (2024-11-01...).")
 @click.option("--limit", default=50, show_default=True, help="How many stories.")
@@ -44,13 +46,14 @@ def _story_table(stories: list[Story]) -> Table:
 @json_option
 @click.pass_context
 @handle_errors
-def stories(ctx: click.Context, language: str | None, source: str | None, since: str | None,
-            until: str | None, limit: int, offset: int, as_json: bool) -> None:
+def stories(ctx: click.Context, language: str | None, source: str | None, actor: str | None,
+            since: str | None, until: str | None, limit: int, offset: int, as_json: bool
+            ) -> None:
     """List stories, newest activity first."""
     app = get_app(ctx)
     found = app.stories(language=language, source=source, since=parse_when(since),
                         until=parse_when(until), limit=limit, offset=offset,
-                        with_articles=as_json)
+                        with_articles=as_json, actor=actor)
     if as_json:
         emit_json({"stories": [s.to_dict() for s in found]})
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crosswire.errors import ConfigError
+from crosswire.store.actors import ActorInfo
 from crosswire.store.base import Store, StoryFilter, StoryState
 
 
@@ -17,4 +18,4 @@ def open_store(db: str) -> Store:
     return store
 
 
-__all__ = ["Store", "StoryFilter", "StoryState", "open_store"]
+__all__ = ["ActorInfo", "Store", "StoryFilter", "StoryState", "open_store"]

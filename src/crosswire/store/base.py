@@ -23,6 +23,7 @@ import numpy as np
 from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
+from crosswire.store.actors import ActorStoreMixin
 from crosswire.store.migrations import MIGRATIONS
 
 
@@ -66,7 +67,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ABC):
+class Store(ActorStoreMixin, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -287,6 +288,7 @@ class Store(ABC):
             raise NotFound(f"no article with id {article_id}")
         article = self._row_to_article(row)
         article.sentences = self.get_sentences(article_id)
+        article.mentions = self.mentions_for_article(article_id)
         return article
 
     def get_sentences(self, article_id: int) -> list[Sentence]:

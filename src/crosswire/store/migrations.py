@@ -89,3 +89,43 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
 ]
+
+MIGRATIONS.append(
+    (
+        2,
+        "actors, aliases seen, mentions",
+        [
+            """CREATE TABLE actors (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                wikidata TEXT,
+                known INTEGER NOT NULL DEFAULT 1,
+                merge_key TEXT,
+                n_mentions INTEGER NOT NULL DEFAULT 0,
+                n_articles INTEGER NOT NULL DEFAULT 0,
+                first_seen TEXT
+            )""",
+            "CREATE INDEX actors_merge_key ON actors(merge_key)",
+            "CREATE INDEX actors_n_mentions ON actors(n_mentions)",
+            """CREATE TABLE actor_aliases (
+                actor_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                language TEXT NOT NULL DEFAULT '',
+                folded TEXT NOT NULL,
+                n INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (actor_id, name, language)
+            )""",
+            "CREATE INDEX actor_aliases_folded ON actor_aliases(folded)",
+            """CREATE TABLE mentions (
+                article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                text TEXT NOT NULL,
+                actor_id TEXT NOT NULL,
+                PRIMARY KEY (article_id, start_char)
+            )""",
+            "CREATE INDEX mentions_actor ON mentions(actor_id, article_id)",
+        ],
+    )
+)
