@@ -73,6 +73,39 @@ class Mention:
     actor_type: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class CodedEvent:
+    """An event one sentence reports (filled by the events stage): who did what to whom.
+
+    ``sources`` and ``targets`` are actor ids (several when names are coordinated: "the US
+    and South Korea condemned..."); ``mutual`` means no direction ("X and Y signed a treaty").
+    ``trigger`` is the (start, end) of the action word in ``Article.text`` when one was found.
+    """
+
+    sentence: int
+    start: int
+    end: int
+    type: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    mode: str | None = None
+    mutual: bool = False
+    hedged: bool = False
+    negated: bool = False
+    reported: bool = False
+    confidence: float = 0.0
+    trigger: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentence": self.sentence, "start": self.start, "end": self.end, "type": self.type,
+            "mode": self.mode, "sources": list(self.sources), "targets": list(self.targets),
+            "mutual": self.mutual, "hedged": self.hedged, "negated": self.negated,
+            "reported": self.reported, "confidence": round(self.confidence, 4),
+            "trigger": list(self.trigger) if self.trigger else None,
+        }
+
+
 @dataclass(slots=True)
 class Article:
     """An article: metadata, clean text, removed debris, sentences and its vector."""
@@ -94,6 +127,7 @@ class Article:
     flags: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    events: list[CodedEvent] = field(default_factory=list)
     vector: np.ndarray | None = None
     n_tokens: int = 0
     keys: frozenset[str] = frozenset()
