@@ -155,7 +155,7 @@ class EventCoder:
         lex = load_lexicon(lang)
         slots = self.slots(article_text, start, end, mentions, lang, words)
         actors = {s.actor for s in slots if not s.place}
-        hits = _dedupe(lex.cue_hits(words)) if lex else []
+        hits = _dedupe(lex.cue_hits(words, article_text)) if lex else []
         if not force and (not actors or (len(actors) < 2 and not any(
                 h.weight >= 1.0 for h in hits))):
             return None
@@ -313,8 +313,10 @@ class EventCoder:
             return True
         if any(rx.search(w) for rx in lex.regexes.get("hedge_word", []) for w in following):
             return True
-        for rx in lex.regexes.get("hedge_ending", []):
-            if rx.search(c.words[t1 - 1].folded):
+        endings = lex.regexes.get("hedge_ending", [])
+        if endings:  # future and conditional verbs: "enviará", "fournira" (accents kept)
+            verbs = [c.words[k].text.lower() for k in range(lo, hi) if k not in in_slot]
+            if any(rx.search(w) for rx in endings for w in verbs):
                 return True
         return False
 
@@ -367,8 +369,8 @@ def _dedupe(hits: list[CueHit]) -> list[CueHit]:
 def _remainder(c: Candidate, lex: Lexicon, t0: int, t1: int) -> str:
     """What follows the cue stem inside the action word (Turkish suffixes: gönder|medi)."""
     word = c.words[t1 - 1].folded
-    stems = lex.cues.stems_of(word) + [st for _, first, _ in lex.pairs
-                                       for st in first.stems_of(word)]
+    stems = lex.cues.stems_of(word) + [st for pair in lex.pairs
+                                       for st in pair.first.stems_of(word)]
     best = max(stems, key=len, default="")
     return word[len(best):] if best else ""
 

@@ -70,6 +70,7 @@ def _word(tok: str, start: int) -> Word:
     f = fold(tok)
     if f and is_arabic(f[0]):
         forms = [f, *arabic_variants(f)]
+        forms += [x[2:] for x in forms if x.startswith("ال") and len(x) > 4]
         future = False
         for base in list(forms):
             if len(base) > 3 and base[0] == "س" and base[1] in "يتنا":
@@ -173,6 +174,17 @@ class CueHit:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class CuePair:
+    """Two word lists that name an action together ("sent ... troops"). A ``final`` pair is a
+    separable verb whose particle closes the clause ("lehnte ... ab")."""
+
+    type: str
+    first: PatternSet
+    second: PatternSet
+    final: bool = False
+
+
 @dataclass
 class Lexicon:
     """Everything the coder knows about one language's words (see the module docstring)."""
@@ -180,7 +192,7 @@ class Lexicon:
     language: str
     cjk: bool
     cues: PatternSet  # payload: (type, weight)
-    pairs: list[tuple[str, PatternSet, PatternSet]]
+    pairs: list[CuePair]
     not_cues: dict[str, PatternSet]
     modes: dict[str, PatternSet]  # type -> payload mode
     roles: dict[str, PatternSet]
@@ -195,19 +207,28 @@ class Lexicon:
     # "regarding")
     conditional_targets: list[tuple[frozenset[str], PatternSet]] = field(default_factory=list)
 
-    def cue_hits(self, words: Sequence[Word]) -> list[CueHit]:
-        """Every event cue in a sentence, minus those inside a word listed under ``not``."""
+    def cue_hits(self, words: Sequence[Word], text: str = "") -> list[CueHit]:
+        """Every event cue in a sentence, minus those inside a word listed under ``not``.
+
+        ``text`` is the text the word offsets point into; a ``final`` pair needs it to see
+        where the clause ends.
+        """
         hits = [CueHit(t, s, e, w) for s, e, (t, w) in self.cues.find(words)]
         window = PAIR_WINDOW_CJK if self.cjk else PAIR_WINDOW
-        for t, first, second in self.pairs:
-            a_hits = first.find(words)
+        for pair in self.pairs:
+            a_hits = pair.first.find(words)
             if not a_hits:
                 continue
-            b_hits = second.find(words)
+            b_hits = pair.second.find(words)
             for a0, a1, _ in a_hits:
-                if any(abs(b0 - a0) <= window and (b0 >= a1 or b1 <= a0)
-                       for b0, b1, _ in b_hits):
-                    hits.append(CueHit(t, a0, a1, STRONG))
+                for b0, b1, _ in b_hits:
+                    if pair.final:
+                        ok = b0 >= a1 and _clause_end(text, words, b1 - 1)
+                    else:
+                        ok = abs(b0 - a0) <= window and (b0 >= a1 or b1 <= a0)
+                    if ok:
+                        hits.append(CueHit(pair.type, a0, a1, STRONG))
+                        break
         if self.not_cues:
             blocked: dict[str, list[tuple[int, int]]] = {
                 t: [(s, e) for s, e, _ in ps.find(words)] for t, ps in self.not_cues.items()}
@@ -226,6 +247,14 @@ class Lexicon:
             bad = {k for s, e, _ in blocker.find(words[lo:hi]) for k in range(s, e)}
             found = [s for s in found if s not in bad]
         return [lo + s for s in found]
+
+
+def _clause_end(text: str, words: Sequence[Word], i: int) -> bool:
+    """Whether word ``i`` ends its clause (punctuation or the end of the sentence follows)."""
+    if i + 1 >= len(words):
+        return True
+    gap = text[words[i].end:words[i + 1].start] if text else " "
+    return any(c in gap for c in ",;:.!?)")
 
 
 def _patterns(values: Any, cjk: bool, where: str) -> list[Pattern]:
@@ -254,7 +283,7 @@ def parse_lexicon(data: dict[str, Any], name: str) -> Lexicon:
     lang = str(data.get("language", ""))
     cjk = bool(data.get("cjk", False))
     cues: list[tuple[Pattern, Any]] = []
-    pairs: list[tuple[str, PatternSet, PatternSet]] = []
+    pairs: list[CuePair] = []
     not_cues: dict[str, PatternSet] = {}
     for t, spec in (data.get("types") or {}).items():
         if t not in TYPES:
@@ -263,11 +292,13 @@ def parse_lexicon(data: dict[str, Any], name: str) -> Lexicon:
         cues += [(p, (t, STRONG)) for p in _patterns(spec.get("strong", []), cjk, where)]
         cues += [(p, (t, WEAK)) for p in _patterns(spec.get("weak", []), cjk, where)]
         for pair in spec.get("pairs", []):
-            if not isinstance(pair, list) or len(pair) != 2:
-                raise CrosswireError(f"{where}: a pair is two strings of words")
+            if not isinstance(pair, list) or len(pair) not in (2, 3) or (
+                    len(pair) == 3 and pair[2] != "final"):
+                raise CrosswireError(f"{where}: a pair is two strings of words, optionally "
+                                     'followed by "final"')
             a = [(p, None) for p in _patterns(pair[0].split(), cjk, where)]
             b = [(p, None) for p in _patterns(pair[1].split(), cjk, where)]
-            pairs.append((t, PatternSet(a), PatternSet(b)))
+            pairs.append(CuePair(t, PatternSet(a), PatternSet(b), len(pair) == 3))
         if spec.get("not"):
             not_cues[t] = PatternSet([(p, None) for p in _patterns(spec["not"], cjk, where)])
     modes: dict[str, PatternSet] = {}

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from crosswire.actors.text import APOSTROPHES, fold
-from crosswire.events.lexicon import Lexicon, Word
+from crosswire.events.lexicon import Lexicon, PatternSet, Word
 from crosswire.events.plover import (
     FORCE_OWNER_ACTS,
     FROM_IS_TARGET,
@@ -159,7 +159,8 @@ def _group(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon | N
     """Slots joined by "and" share a group; a comma joins only inside such a list ("X, Y
     and Z"), because a comma after a subject is common ("Türkiye, ... destek verdi")."""
     coord = lex.roles.get("coord") if lex else None
-    links = [_coordinated(text, words, slots[i - 1], slots[i], coord) if i else ""
+    skip = lex.roles.get("skip") if lex else None
+    links = [_coordinated(text, words, slots[i - 1], slots[i], coord, skip) if i else ""
              for i in range(len(slots))]
     gid = 0
     for i, s in enumerate(slots):
@@ -186,7 +187,8 @@ def _group(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon | N
             m.base = last.base
 
 
-def _coordinated(text: str, words: Sequence[Word], a: Slot, b: Slot, coord: object) -> str:
+def _coordinated(text: str, words: Sequence[Word], a: Slot, b: Slot, coord: object,
+                 skip: PatternSet | None = None) -> str:
     """"and" when two names are joined by a conjunction, "," by a comma alone, else ""."""
     gap = text[a.end:b.start]
     if len(gap) > 16 or any(c in ".;:!?" for c in gap):
@@ -197,7 +199,9 @@ def _coordinated(text: str, words: Sequence[Word], a: Slot, b: Slot, coord: obje
     if stripped == "、":
         return "and"
     gap_words = [w for w in words if a.end <= w.start and w.end <= b.start]
-    if not gap_words:  # Arabic و is glued to the next name: its word starts before it
+    while gap_words and skip is not None and skip.matches_ending_at(gap_words, len(gap_words)):
+        gap_words = gap_words[:-1]  # "Israël et le Hamas"
+    if not gap_words and stripped:  # Arabic و is glued to the next name: its word starts before it
         glued = [w for w in words if w.start < b.start < w.end or w.start == b.start]
         gap_words = [glued[0]] if glued and glued[0].start < b.start else []
         if gap_words:
@@ -342,6 +346,11 @@ def _target(rest: Sequence[Slot], t: int, t_end: int, t_clause: int, event_type:
         first = min(nearest, key=lambda s: s.w0)
         if all(first.w0 < m.w0 for m in marked):
             return first
+    in_clause = [s for s in rest if s.clause == t_clause]
+    if in_clause and len(in_clause) < len(rest):
+        found = _target(in_clause, t, t_end, t_clause, event_type, unmarked)
+        if found is not None and not found.place:
+            return found
     tiers: list[list[Slot]] = [
         marked,
         [s for s in rest if "with" in s.marks and event_type not in SYMMETRIC],
