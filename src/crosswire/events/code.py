@@ -96,7 +96,8 @@ class EventCoder:
             if typ == "city" and k is not None and k.country:
                 actor = k.country
             raw.append(Slot(actor=actor, start=m.start, end=m.end, w0=0, w1=0, place=place,
-                            base=self._base_form(text, m, language)))
+                            base=self._base_form(text, m, language),
+                            capital=bool(k is not None and typ == "city" and k.metonym_of)))
         known = [s for s in raw if not s.actor.startswith("new:")]
         if len({s.actor for s in known}) >= 2:
             raw = known
@@ -230,7 +231,8 @@ class EventCoder:
             sentence=c.index, start=c.start, end=c.end, type=event_type,
             sources=roles.sources, targets=roles.targets, mutual=roles.mutual,
             mode=self._mode(c, lex, event_type, t0),
-            hedged=self._hedged(c, lex, t0, t1), negated=self._negated(c, lex, t0, t1),
+            hedged=self._hedged(c, lex, t0, t1, event_type),
+            negated=self._negated(c, lex, t0, t1),
             reported=bool(lex and lex.has("reported", c.words, 0, len(c.words))),
             confidence=p, trigger=trigger)
 
@@ -290,8 +292,8 @@ class EventCoder:
         s, _, mode = min(found, key=lambda f: (c.clauses[f[0]] != cl, abs(f[0] - at)))
         return str(mode)
 
-    def _hedged(self, c: Candidate, lex: Lexicon | None, t0: int | None, t1: int | None
-                ) -> bool:
+    def _hedged(self, c: Candidate, lex: Lexicon | None, t0: int | None, t1: int | None,
+                event_type: str = "") -> bool:
         if lex is None:
             return False
         if c.text.rstrip().endswith(("?", "？", "؟")):
@@ -302,7 +304,15 @@ class EventCoder:
         lo = next(i for i, k in enumerate(c.clauses) if k == cl)
         hi = max(i for i, k in enumerate(c.clauses) if k == cl) + 1
         in_slot = {k for s in c.slots for k in range(s.w0, s.w1)}
-        if any(k not in in_slot for k in lex.has("hedge", c.words, lo, hi)):
+        scope_lo = lo
+        if lo > 0 and lex.has("complementizer", c.words, lo - 1, lo + 1):
+            # "experts fear that / se espera que / يرجح أن ...": the matrix clause counts
+            scope_lo = next(i for i, k in enumerate(c.clauses) if k == c.clauses[lo - 1])
+        found = [k for k in lex.has("hedge", c.words, scope_lo, hi) if k not in in_slot]
+        if event_type == "THREATEN":  # "threatened to strike if the drills go on": a threat
+            found = [k for k in found if k not in set(lex.has("conditional", c.words, 0,
+                                                              len(c.words)))]
+        if found:
             return True
         if any(c.words[k].future for k in range(t0, min(t1 + 2, len(c.words)))):
             return True

@@ -269,11 +269,15 @@ def _patterns(values: Any, cjk: bool, where: str) -> list[Pattern]:
     return out
 
 
-def _regexes(values: Any, where: str) -> list[re.Pattern[str]]:
+# regexes on folded words must be folded too (ğ -> g, ş -> s, ı -> i, ü -> u...)
+_FOLD_LETTERS = str.maketrans("ğşıüöçâîûéèêàáíóúñäÇĞİÖŞÜ", "gsiuocaiueeeaaiounaCGIOSU")
+
+
+def _regexes(values: Any, where: str, folded: bool = False) -> list[re.Pattern[str]]:
     if not isinstance(values, list):
         raise CrosswireError(f"{where}: expected a list of regular expressions")
     try:
-        return [re.compile(v) for v in values]
+        return [re.compile(v.translate(_FOLD_LETTERS) if folded else v) for v in values]
     except re.error as exc:
         raise CrosswireError(f"{where}: bad regular expression ({exc})") from exc
 
@@ -331,10 +335,12 @@ def parse_lexicon(data: dict[str, Any], name: str) -> Lexicon:
     regexes: dict[str, list[re.Pattern[str]]] = {}
     for k, v in (data.get("flags") or {}).items():
         if k.endswith(("_suffix", "_ending", "_word")):
-            regexes[k] = _regexes(v, f"{name} [flags] {k}")
+            # endings are matched on the word as written (accents matter: "enviará")
+            regexes[k] = _regexes(v, f"{name} [flags] {k}", folded=not k.endswith("_ending"))
         else:
             flags[k] = PatternSet([(p, None) for p in _patterns(v, cjk, f"{name} [flags] {k}")])
-    passive_suffix = _regexes((data.get("passive") or {}).get("suffix", []), f"{name} [passive]")
+    passive_suffix = _regexes((data.get("passive") or {}).get("suffix", []), f"{name} [passive]",
+                              folded=True)
     return Lexicon(language=lang, cjk=cjk, cues=PatternSet(cues), pairs=pairs,
                    not_cues=not_cues, modes=modes, roles=roles, suffixes=suffixes,
                    passive=passive, passive_suffix=passive_suffix, flags=flags,

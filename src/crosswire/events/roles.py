@@ -49,6 +49,7 @@ class Slot:
     w0: int  # words[w0:w1] cover the name
     w1: int
     place: bool = False  # a region or city: a target of last resort, never a source
+    capital: bool = False  # a capital city (may stand for its state as a subject)
     base: bool = True  # written in its dictionary form (nominative; no case suffix)
     marks: set[str] = field(default_factory=set)
     group: int = -1
@@ -105,7 +106,13 @@ def mark_slots(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon
         for name in ("agent", "target", "with", "between"):
             ps = lex.roles.get(name + "_after")
             if ps and s.w1 < len(words) and any(True for _ in ps.starting_at(words, s.w1)):
-                s.marks.add(name)
+                s.marks.add("with_after" if name == "with" else name)
+        agent = lex.roles.get("agent_before")
+        if agent and not s.marks & {"agent"}:  # "من قبل وزارة التجارة الأمريكية"
+            for back in range(1, 4):
+                if k - back > 0 and agent.matches_ending_at(words, k - back):
+                    s.marks.add("agent_far")
+                    break
         _case_marks(text, words, s, lex, language, k)
         s.force_owner = _owns_force(words, s, lex)
     _group(text, words, slots, lex)
@@ -177,6 +184,13 @@ def _group(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon | N
     for s in slots:
         by_group.setdefault(s.group, []).append(s)
     for members in by_group.values():
+        if len(members) >= 2:  # "Rusya ile Çin": the "ile" joined them
+            for m in members[:-1]:
+                m.marks.discard("with_after")
+        for m in members:
+            if "with_after" in m.marks:
+                m.marks.discard("with_after")
+                m.marks.add("with")
         if len(members) < 2:
             continue
         first, last = members[0], members[-1]
@@ -242,7 +256,10 @@ def assign_roles(slots: Sequence[Slot], event_type: str, trigger: int | None,
 
     # --- source ---------------------------------------------------------------------------
     source: Slot | None = None
-    agents = [s for s in live if "agent" in s.marks and not s.place] if passive else []
+    agents = ([s for s in live if "agent" in s.marks and not s.place]
+              or [s for s in live if "agent_far" in s.marks and not s.place]
+              or [s for s in live if "origin" in s.marks and not s.place
+                  and event_type not in FROM_IS_TARGET]) if passive else []
     subject = _subject(before, after, t_clause, unmarked, verb_first, subject_scope)
     if agents:
         source = min(agents, key=lambda s: abs(s.w0 - t))
@@ -311,6 +328,8 @@ def _subject(before: Sequence[Slot], after: Sequence[Slot], t_clause: int, unmar
     cands = [s for s in before if is_free(s) and not s.place]  # type: ignore[operator]
     in_clause = cands if scope == "sentence" else [s for s in cands if s.clause == t_clause]
     pool = in_clause or ([cands[-1]] if cands else [])
+    if not pool:  # "Tahran, ... geri çevirdi": a capital read as a place still acts
+        pool = [s for s in before if is_free(s) and s.capital]  # type: ignore[operator]
     nominative = [s for s in pool if s.base]
     if nominative:
         return nominative[0]
@@ -365,6 +384,7 @@ def _target(rest: Sequence[Slot], t: int, t_end: int, t_clause: int, event_type:
         [s for s in rest if s.marks & {"target", "object"} and event_type in
          LOCATION_IS_TARGET | FROM_IS_TARGET | {"AID", "REQUEST", "SUPPORT"}],
         [s for s in rest if not s.place],
+        [s for s in rest if "agent" not in s.marks],  # a place: "visit Washington"
     ]
     for tier in tiers:
         if tier:
