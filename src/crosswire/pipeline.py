@@ -171,9 +171,10 @@ class EmbedStage:
 
 def default_stages(settings: Settings, encoder: Encoder) -> list[Stage]:
     from crosswire.actors.stage import ActorStage
+    from crosswire.events.stage import EventStage
 
     return [LanguageStage(settings), SentenceStage(), KeyStage(), ActorStage(settings),
-            EmbedStage(encoder, settings.article_token_budget)]
+            EmbedStage(encoder, settings.article_token_budget), EventStage(settings, encoder)]
 
 
 @dataclass
@@ -190,11 +191,13 @@ class Pipeline:
     @classmethod
     def build(cls, settings: Settings, store: Store, encoder: Encoder) -> Pipeline:
         from crosswire.actors.stage import ActorHook
+        from crosswire.events.stage import EventHook
         from crosswire.stories import StoryAssigner
 
         return cls(settings=settings, store=store, encoder=encoder,
                    stages=default_stages(settings, encoder),
-                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings)])
+                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings),
+                          EventHook(settings)])
 
     # --- phase 1 ---------------------------------------------------------------------------
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None

@@ -37,6 +37,7 @@ MARKERS_BEFORE = ("agent", "origin", "target", "with", "between", "locative", "g
 _TR_CASES = {"dative": "target", "ablative": "origin", "locative": "locative",
              "accusative": "object", "genitive": "genitive", "comitative": "with"}
 _RU_ACCUSATIVE_ENDINGS = ("у", "ю")
+ADJECTIVE_AFTER = frozenset({"fr", "es", "ar", "it", "pt", "fa"})  # "troupes russes"
 
 
 @dataclass(slots=True)
@@ -114,7 +115,7 @@ def mark_slots(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon
                     s.marks.add("agent_far")
                     break
         _case_marks(text, words, s, lex, language, k)
-        s.force_owner = _owns_force(words, s, lex)
+        s.force_owner = _owns_force(words, s, lex, language in ADJECTIVE_AFTER)
     _group(text, words, slots, lex)
 
 
@@ -149,7 +150,7 @@ def _case_marks(text: str, words: Sequence[Word], s: Slot, lex: Lexicon, languag
             s.marks.add("target")
 
 
-def _owns_force(words: Sequence[Word], s: Slot, lex: Lexicon) -> bool:
+def _owns_force(words: Sequence[Word], s: Slot, lex: Lexicon, adjective_after: bool) -> bool:
     forces = lex.roles.get("force_nouns")
     if not forces:
         return False
@@ -158,8 +159,7 @@ def _owns_force(words: Sequence[Word], s: Slot, lex: Lexicon) -> bool:
         if any(True for _ in forces.starting_at(words, k)):
             return True
     # "troupes russes", "القوات الأمريكية": the name follows the force
-    return s.w0 > 0 and (forces.matches_ending_at(words, s.w0)
-                         or (s.w0 > 1 and forces.matches_ending_at(words, s.w0 - 1)))
+    return adjective_after and s.w0 > 0 and forces.matches_ending_at(words, s.w0)
 
 
 def _group(text: str, words: Sequence[Word], slots: list[Slot], lex: Lexicon | None) -> None:
@@ -306,6 +306,9 @@ def assign_roles(slots: Sequence[Slot], event_type: str, trigger: int | None,
     targets = group_of(target) if target is not None else []
     if mutual and not targets and len(sources) >= 2:
         sources, targets = sources[:1], sources[1:]
+        src_ids = {s.actor for s in sources}
+    if mutual and not sources and len(targets) >= 2:  # "talks between X and Y"
+        sources, targets = targets[:1], targets[1:]
         src_ids = {s.actor for s in sources}
     return Roles(tuple(dict.fromkeys(s.actor for s in sources)),
                  tuple(dict.fromkeys(s.actor for s in targets if s.actor not in src_ids)),

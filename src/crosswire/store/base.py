@@ -24,6 +24,7 @@ from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
+from crosswire.store.events import EventStoreMixin, chunks
 from crosswire.store.migrations import MIGRATIONS
 
 
@@ -67,7 +68,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, ABC):
+class Store(ActorStoreMixin, EventStoreMixin, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -289,6 +290,7 @@ class Store(ActorStoreMixin, ABC):
         article = self._row_to_article(row)
         article.sentences = self.get_sentences(article_id)
         article.mentions = self.mentions_for_article(article_id)
+        article.events = self.reports_for_article(article_id)
         return article
 
     def get_sentences(self, article_id: int) -> list[Sentence]:
@@ -334,7 +336,7 @@ class Store(ActorStoreMixin, ABC):
 
     def article_vectors(self, article_ids: Sequence[int]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
-        for chunk in _chunks(list(article_ids), 500):
+        for chunk in chunks(list(article_ids), 500):
             marks = ",".join("?" * len(chunk))
             for aid, blob in self.query(
                 f"SELECT id, vector FROM articles WHERE id IN ({marks})", chunk
@@ -382,7 +384,7 @@ class Store(ActorStoreMixin, ABC):
 
     def key_counts(self, keys: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(keys)), 500):
+        for chunk in chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
             for k, n in self.query(f"SELECT key, n FROM key_counts WHERE key IN ({marks})",
                                    chunk):
@@ -580,7 +582,3 @@ class Store(ActorStoreMixin, ABC):
             self.execute("UPDATE articles SET story_id = NULL")
             self.execute("DELETE FROM stories")
 
-
-def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
