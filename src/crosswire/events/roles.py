@@ -21,7 +21,7 @@ The evidence, strongest first (docs/events.md has the full list and the failures
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from crosswire.actors.text import APOSTROPHES, fold
@@ -37,6 +37,7 @@ MARKERS_BEFORE = ("agent", "origin", "target", "with", "between", "locative", "g
 _TR_CASES = {"dative": "target", "ablative": "origin", "locative": "locative",
              "accusative": "object", "genitive": "genitive", "comitative": "with"}
 _RU_ACCUSATIVE_ENDINGS = ("у", "ю")
+_CLAUSE_PUNCT = ",;:()\"«»“”—–，；：、"
 ADJECTIVE_AFTER = frozenset({"fr", "es", "ar", "it", "pt", "fa"})  # "troupes russes"
 
 
@@ -76,9 +77,8 @@ def clause_ids(text: str, words: Sequence[Word], lex: Lexicon | None) -> list[in
     for i, w in enumerate(words):
         if i:
             gap = text[words[i - 1].end:w.start]
-            if any(c in ",;:()\"«»“”—–，；：、" for c in gap):
-                cid += 1
-            elif clause_words and any(True for _ in clause_words.starting_at(words, i)):
+            punct = any(c in _CLAUSE_PUNCT for c in gap)
+            if punct or (clause_words and any(True for _ in clause_words.starting_at(words, i))):
                 cid += 1
         ids.append(cid)
     return ids
@@ -144,10 +144,10 @@ def _case_marks(text: str, words: Sequence[Word], s: Slot, lex: Lexicon, languag
             into = s.base or fold(surface).endswith(_RU_ACCUSATIVE_ENDINGS)
             s.marks.discard("target" if not into else "locative")
             s.marks.add("target" if into else "locative")
-    if lex.target_if_next and "locative" in s.marks and k > 0 and k < s.w0:
-        if words[k].folded in lex.target_if_next:  # "in die Ukraine": direction
-            s.marks.discard("locative")
-            s.marks.add("target")
+    if (lex.target_if_next and "locative" in s.marks and 0 < k < s.w0
+            and words[k].folded in lex.target_if_next):  # "in die Ukraine": direction
+        s.marks.discard("locative")
+        s.marks.add("target")
 
 
 def _owns_force(words: Sequence[Word], s: Slot, lex: Lexicon, adjective_after: bool) -> bool:
@@ -210,6 +210,8 @@ def _coordinated(text: str, words: Sequence[Word], a: Slot, b: Slot, coord: obje
     stripped = gap.strip(" ,")
     if not stripped:
         return "," if "," in gap else ("and" if gap == "" else "")
+    if "," in gap:  # ", and Iran may send": a new clause, not a list
+        return ""
     if stripped == "、":
         return "and"
     gap_words = [w for w in words if a.end <= w.start and w.end <= b.start]
@@ -323,16 +325,16 @@ def _clause_at(slots: Sequence[Slot], t: int) -> int:
     return best.clause if best is not None else 0
 
 
-def _subject(before: Sequence[Slot], after: Sequence[Slot], t_clause: int, unmarked: object,
-             verb_first: bool, scope: str = "clause") -> Slot | None:
+def _subject(before: Sequence[Slot], after: Sequence[Slot], t_clause: int,
+             is_free: Callable[[Slot], bool], verb_first: bool, scope: str = "clause"
+             ) -> Slot | None:
     """The grammatical subject: leftmost base-form unmarked name in the action's clause
     (in the whole sentence for ``scope="sentence"``: Turkish "Türkiye, ..., verdi")."""
-    is_free = unmarked  # type: ignore[assignment]
-    cands = [s for s in before if is_free(s) and not s.place]  # type: ignore[operator]
+    cands = [s for s in before if is_free(s) and not s.place]
     in_clause = cands if scope == "sentence" else [s for s in cands if s.clause == t_clause]
     pool = in_clause or ([cands[-1]] if cands else [])
     if not pool:  # "Tahran, ... geri çevirdi": a capital read as a place still acts
-        pool = [s for s in before if is_free(s) and s.capital]  # type: ignore[operator]
+        pool = [s for s in before if is_free(s) and s.capital]
     nominative = [s for s in pool if s.base]
     if nominative:
         return nominative[0]
@@ -342,17 +344,16 @@ def _subject(before: Sequence[Slot], after: Sequence[Slot], t_clause: int, unmar
     if pool:
         return pool[0]
     if verb_first or not before:
-        firsts = [s for s in after if is_free(s) and not s.place]  # type: ignore[operator]
+        firsts = [s for s in after if is_free(s) and not s.place]
         if firsts:
             return firsts[0]
     return None
 
 
 def _target(rest: Sequence[Slot], t: int, t_end: int, t_clause: int, event_type: str,
-            unmarked: object) -> Slot | None:
+            is_free: Callable[[Slot], bool]) -> Slot | None:
     if not rest:
         return None
-    is_free = unmarked  # type: ignore[assignment]
 
     def near(s: Slot) -> tuple[int, int, int]:
         return (s.clause != t_clause, 0 if s.w0 >= t_end else 1, abs(s.w0 - t))
@@ -362,7 +363,7 @@ def _target(rest: Sequence[Slot], t: int, t_end: int, t_clause: int, event_type:
     # a name right after the action beats a marked one further on ("rejected the EU's
     # demand to sanction Russia", "respaldó la demanda de Sudáfrica contra Israel")
     nearest = [s for s in rest if s.w0 >= t_end and s.clause == t_clause and not s.place
-               and (is_free(s) or "genitive" in s.marks)  # type: ignore[operator]
+               and (is_free(s) or "genitive" in s.marks)
                and not (s.force_owner and event_type in FORCE_OWNER_ACTS)]
     if nearest and marked:
         first = min(nearest, key=lambda s: s.w0)
@@ -370,15 +371,15 @@ def _target(rest: Sequence[Slot], t: int, t_end: int, t_clause: int, event_type:
             return first
     in_clause = [s for s in rest if s.clause == t_clause]
     if in_clause and len(in_clause) < len(rest):
-        found = _target(in_clause, t, t_end, t_clause, event_type, unmarked)
+        found = _target(in_clause, t, t_end, t_clause, event_type, is_free)
         if found is not None and not found.place:
             return found
     tiers: list[list[Slot]] = [
         marked,
         [s for s in rest if "with" in s.marks and event_type not in SYMMETRIC],
-        [s for s in rest if is_free(s) and not s.base and not s.place],  # type: ignore[operator]
-        [s for s in rest if is_free(s) and s.w0 >= t_end and not s.place],  # type: ignore
-        [s for s in rest if is_free(s) and s.w1 <= t and not s.place],  # type: ignore
+        [s for s in rest if is_free(s) and not s.base and not s.place],
+        [s for s in rest if is_free(s) and s.w0 >= t_end and not s.place],
+        [s for s in rest if is_free(s) and s.w1 <= t and not s.place],
         [s for s in rest if "genitive" in s.marks and not s.place],
         [s for s in rest if "origin" in s.marks and event_type in FROM_IS_TARGET],
         [s for s in rest if "locative" in s.marks and event_type in LOCATION_IS_TARGET],

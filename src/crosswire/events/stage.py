@@ -23,7 +23,7 @@ from crosswire.embed import Encoder
 from crosswire.events.code import EventCoder
 from crosswire.events.merge import EventChanges, rebuild_events, store_article_events
 from crosswire.events.model import EventModel
-from crosswire.models import Article
+from crosswire.models import Article, CodedEvent
 from crosswire.store import Store
 
 _coders: dict[tuple[int, str, bool, int, float], EventCoder] = {}
@@ -92,3 +92,20 @@ def recode(store: Store, settings: Settings, encoder: Encoder,
             progress(done)
     rebuild_events(store)
     return done
+
+
+def code_text(text: str, language: str | None, settings: Settings, encoder: Encoder
+              ) -> list[CodedEvent]:
+    """Code a text that is not stored: detect its language and sentences, link actors."""
+    from crosswire.actors.stage import link_text
+    from crosswire.language import detect_language
+    from crosswire.sentences import split_sentences
+
+    lang = language or detect_language(text, settings.languages, settings.lang_short_chars,
+                                       settings.lang_confidence)[0]
+    article = Article(text=text, language=lang,
+                      sentences=split_sentences(text, lang),
+                      mentions=link_text(text, lang, load_kb(settings.actors_file or None),
+                                         settings.actors_unknown))
+    coder_for(settings).code_articles([article], encoder if settings.events_encoder else None)
+    return article.events

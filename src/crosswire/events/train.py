@@ -105,7 +105,7 @@ def cross_validate(vectors: np.ndarray, cues: np.ndarray, labels: Sequence[str],
         model = fit_event_model(vectors[train], cues[train],
                                 [lbl for lbl, tr in zip(labels, train, strict=True) if tr], l2,
                                 vector_weight=vector_weight)
-        for i in np.flatnonzero(~train):
+        for i in (int(k) for k in np.flatnonzero(~train)):
             pred_full[i] = LABELS[int(np.argmax(model.probabilities(vectors[i], cues[i])))]
             pred_cue[i] = LABELS[int(np.argmax(model.probabilities(None, cues[i])))]
     return {"cv_macro_f1": round(macro_f1(labels, pred_full), 4),
