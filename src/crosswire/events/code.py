@@ -161,9 +161,10 @@ class EventCoder:
         slots = self.slots(article_text, start, end, mentions, lang, words)
         actors = {s.actor for s in slots if not s.place}
         hits = _dedupe(lex.cue_hits(words, article_text)) if lex else []
-        if not force and (not actors or (len(actors) < 2 and not any(
+        known = {a for a in actors if not a.startswith("new:")}
+        if not force and (not known or (len(actors) < 2 and not any(
                 h.weight >= 1.0 for h in hits))):
-            return None
+            return None  # a name the knowledge base lacks ("mer Caspienne") is not enough
         clauses = clause_ids(article_text, words, lex)
         for s in slots:
             s.clause = clauses[min(s.w0, len(clauses) - 1)] if clauses else 0
