@@ -147,7 +147,7 @@ def test_graph_changes_between_two_windows(timeline) -> None:  # type: ignore[no
 
 def test_updating_an_article_replaces_its_reports(timeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     app, _ = timeline
-    before_events, before_reports = app.store.count_events()
+    before_events, _ = app.store.count_events()
     rec = json.loads((DATA / "events_timeline.jsonl").read_text(encoding="utf-8")
                      .splitlines()[4])
     rec["text"] = ("Belarus and Russia cancelled the planned exercises near the Polish border."

@@ -24,7 +24,6 @@ Metrics:
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from typing import Any
 from crosswire.actors.kb import KnowledgeBase
 from crosswire.actors.stage import link_text
 from crosswire.embed import Encoder
-from crosswire.errors import InputError
+from crosswire.evaluation.labelled import read_labelled
 from crosswire.evaluation.metrics import prf
 from crosswire.events.code import EventCoder
 from crosswire.events.plover import TYPES
@@ -101,24 +100,11 @@ def parse_event(value: Any) -> GoldEvent:
 
 
 def read_gold(path: Path) -> list[GoldSentence]:
-    items: list[GoldSentence] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read gold file ({exc})") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            items.append(GoldSentence(str(rec.get("id", n)), str(rec["language"]),
-                                      str(rec["text"]),
-                                      [parse_event(e) for e in rec.get("events", [])]))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{n}: not a gold record ({exc})") from exc
-    if not items:
-        raise InputError(f"{path}: no gold records")
-    return items
+    def parse(rec: dict[str, Any], n: int) -> GoldSentence:
+        return GoldSentence(str(rec.get("id", n)), str(rec["language"]), str(rec["text"]),
+                            [parse_event(e) for e in rec.get("events", [])])
+
+    return read_labelled(path, parse)
 
 
 def code_sentences(items: Sequence[tuple[str, str]], coder: EventCoder, kb: KnowledgeBase,

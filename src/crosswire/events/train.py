@@ -12,7 +12,6 @@ to the lexicon or the exemplars can be judged without touching the evaluation se
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from crosswire.actors.kb import KnowledgeBase
 from crosswire.actors.stage import link_text
 from crosswire.embed import Encoder
 from crosswire.errors import InputError
+from crosswire.evaluation.labelled import read_labelled
 from crosswire.evaluation.metrics import prf
 from crosswire.events.code import EventCoder
 from crosswire.events.model import EventModel, fit_event_model
@@ -40,27 +40,15 @@ class Exemplar:
 
 
 def read_exemplars(paths: Sequence[str | Path]) -> list[Exemplar]:
-    out: list[Exemplar] = []
-    for path in paths:
-        p = Path(path)
-        try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{p}: cannot read exemplars ({exc})") from exc
-        for n, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-                label = str(rec["type"]).upper()
-                if label not in LABELS:
-                    raise ValueError(f"type {label!r} is not a PLOVER type or NONE")
-                out.append(Exemplar(str(rec["language"]), str(rec["text"]), label))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise InputError(f"{p}:{n}: not an exemplar ({exc})") from exc
-    if not out:
+    def parse(rec: dict[str, Any], n: int) -> Exemplar:
+        label = str(rec["type"]).upper()
+        if label not in LABELS:
+            raise ValueError(f"type {label!r} is not a PLOVER type or NONE")
+        return Exemplar(str(rec["language"]), str(rec["text"]), label)
+
+    if not paths:
         raise InputError("no exemplars to train on")
-    return out
+    return [ex for p in paths for ex in read_labelled(Path(p), parse, "exemplar")]
 
 
 def exemplar_features(items: Sequence[Exemplar], coder: EventCoder, kb: KnowledgeBase,
