@@ -102,7 +102,7 @@ def parse_event(value: Any) -> GoldEvent:
 def read_gold(path: Path) -> list[GoldSentence]:
     def parse(rec: dict[str, Any], n: int) -> GoldSentence:
         return GoldSentence(str(rec.get("id", n)), str(rec["language"]), str(rec["text"]),
-                            [parse_event(e) for e in rec.get("events", [])])
+                            [parse_event(e) for e in rec["events"]])
 
     return read_labelled(path, parse)
 

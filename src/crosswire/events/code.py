@@ -236,7 +236,10 @@ class EventCoder:
         roles: Roles = assign_roles(
             c.slots, event_type, t0, t1, passive, receive, verb_first=c.language in VERB_FIRST,
             subject_scope="sentence" if c.language in SUBJECT_ANYWHERE else "clause")
-        if not roles.sources and not (roles.targets and (passive or p >= SOURCELESS_MIN)):
+        places = {s.actor for s in c.slots if s.place} - {s.actor for s in c.slots
+                                                           if not s.place}
+        if not roles.sources and (not (passive or p >= SOURCELESS_MIN)
+                                  or not set(roles.targets) - places):
             return None  # nobody acts: analysis prose ("cooperation with X is an option")
         trigger = (c.words[t0].start, c.words[t1 - 1].end) if hit and t0 is not None \
             and t1 is not None else None

@@ -48,7 +48,7 @@ def read_exemplars(paths: Sequence[str | Path]) -> list[Exemplar]:
 
     if not paths:
         raise InputError("no exemplars to train on")
-    return [ex for p in paths for ex in read_labelled(Path(p), parse, "exemplar")]
+    return [ex for p in paths for ex in read_labelled(Path(p), parse, "training exemplar")]
 
 
 def exemplar_features(items: Sequence[Exemplar], coder: EventCoder, kb: KnowledgeBase,
