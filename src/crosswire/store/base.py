@@ -23,6 +23,7 @@ import numpy as np
 from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
+from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
 
 
@@ -66,7 +67,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ABC):
+class Store(LiveStore, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
