@@ -388,7 +388,7 @@ class Fetcher:
         inflater = _Inflater.for_header(r.headers.get("content-encoding", ""))
         out = bytearray()
         wire = 0
-        for chunk in r.iter_raw(65_536):
+        for chunk in r.iter_raw():  # as received: a chunk size would wait to fill it
             wire += len(chunk)
             if wire > max_bytes:
                 raise FetchError(f"response is over the {human_size(max_bytes)} limit "

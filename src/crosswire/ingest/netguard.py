@@ -57,6 +57,8 @@ def address_kind(ip: IPAddress) -> str | None:
             kind = address_kind(inner[0])
             if kind is not None:
                 return f"{kind} ({inner[1]})"
+            if ip.ipv4_mapped is not None:  # the socket connects to that IPv4 address itself
+                return None
         if ip.is_site_local:
             return "site-local"
     checks = (

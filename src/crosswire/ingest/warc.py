@@ -107,7 +107,8 @@ def read_warc(path: Path, max_bytes: int, progress: Progress | None = None,
         except Exception as exc:  # truncated gzip, not a WARC at all...
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             where = f"after record {n}" if n else "at the start"
-            yield IngestResult("rejected", origin, reason=f"unreadable WARC {where}: {reason}")
+            yield IngestResult("rejected", origin,
+                               reason=f"unreadable WARC {where} (truncated or corrupt): {reason}")
     if progress is not None:
         progress(origin, total, total)
     if notes is not None:
