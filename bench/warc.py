@@ -106,7 +106,7 @@ def main() -> None:
 
         # 1. the reader alone
         t0, count, rss_1k = time.perf_counter(), 0, 0.0
-        for doc in read_warc(warc, 10_000_000):
+        for _doc in read_warc(warc, 10_000_000):
             count += 1
             if count == 1000:
                 rss_1k = vm("VmRSS")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import threading
 import time
 import zlib
@@ -111,9 +112,9 @@ def test_slow_server_dribbling_bytes_hits_the_deadline(srv) -> None:
             time.sleep(0.1)
 
     srv.route("/dribble", dribble)
-    with Fetcher(settings_for(srv, fetch_retries=0, fetch_deadline=0.8)) as f:
-        with pytest.raises(FetchError, match=r"download took longer than 0\.8s"):
-            f.get(srv.url("/dribble"))
+    slow = settings_for(srv, fetch_retries=0, fetch_deadline=0.8)
+    with Fetcher(slow) as f, pytest.raises(FetchError, match=r"download took longer than 0\.8s"):
+        f.get(srv.url("/dribble"))
 
 
 def test_huge_body_is_refused_from_its_length_or_while_streaming(srv, fetcher) -> None:
@@ -236,7 +237,7 @@ def test_requests_to_one_host_are_spaced() -> None:
             for i in range(3):
                 f.get(s.url(f"/r{i}"))
         times = [r.at for r in s.requests]  # robots.txt, then the three pages
-        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(times)]
         assert len(gaps) == 3 and min(gaps) >= 0.28, gaps
 
 

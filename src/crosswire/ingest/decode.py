@@ -105,6 +105,15 @@ def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -
     return text
 
 
+def charset_of(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, if any."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
 def _strict(data: bytes, encoding: str | None) -> str | None:
     if not encoding:
         return None

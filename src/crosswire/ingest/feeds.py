@@ -68,7 +68,8 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
-def _parse_date(value: Any) -> datetime | None:
+def parse_date(value: Any) -> datetime | None:
+    """An ISO 8601 or RFC 2822 date (as feeds, sitemaps and WARC headers write them), in UTC."""
     if not isinstance(value, str) or not value.strip():
         return None
     v = value.strip()
@@ -146,7 +147,7 @@ def _parse_json_feed(body: bytes, limit: int) -> ParsedFeed:
             continue
         title = it.get("title") if isinstance(it.get("title"), str) else None
         items.append(FeedItem(key=str(it.get("id") or link)[:2000], url=link, title=title,
-                              published=_parse_date(it.get("date_published")
+                              published=parse_date(it.get("date_published")
                                                     or it.get("date_modified"))))
     title = doc.get("title") if isinstance(doc.get("title"), str) else None
     return ParsedFeed("json feed", title, _newest(items, limit))
@@ -185,7 +186,7 @@ def _parse_sitemap(body: bytes, limit: int) -> ParsedFeed:
         if "://" not in loc:
             continue
         items.append(FeedItem(key=loc, url=loc, title=fields.get("title") or None,
-                              published=_parse_date(fields.get("publication_date")
+                              published=parse_date(fields.get("publication_date")
                                                     or fields.get("lastmod"))))
     return ParsedFeed("sitemap", None, _newest(items, limit))
 

@@ -34,7 +34,7 @@ import httpx
 from crosswire import __version__
 from crosswire.config import Settings
 from crosswire.errors import InputError
-from crosswire.ingest.decode import decode_web_bytes, human_size
+from crosswire.ingest.decode import charset_of, decode_web_bytes, human_size
 from crosswire.ingest.netguard import AddressPolicy, AddressRefused, GuardedBackend
 from crosswire.models import utc_now
 
@@ -96,11 +96,7 @@ class Response:
 
     @property
     def charset(self) -> str | None:
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.partition("=")
-            if key.strip().lower() == "charset":
-                return value.strip().strip("\"'") or None
-        return None
+        return charset_of(self.headers.get("content-type", ""))
 
     def text(self, html: bool = False) -> str:
         """The body as text (see ``decode_web_bytes`` for how the charset is chosen)."""

@@ -16,34 +16,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from crosswire.errors import InputError
-from crosswire.ingest.decode import decode_web_bytes, human_size
+from crosswire.ingest.decode import charset_of, decode_web_bytes, human_size
+from crosswire.ingest.feeds import parse_date
 from crosswire.models import IngestResult, RawDocument
 
 Progress = Callable[[str, int, int], None]
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _PROGRESS_EVERY = 64
-
-
-def _date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset":
-            return value.strip().strip("\"'") or None
-    return None
 
 
 def _page(record: Any, max_bytes: int, skipped: Counter[str]) -> bytes | str | None:
@@ -90,7 +73,7 @@ def read_warc(path: Path, max_bytes: int, progress: Progress | None = None,
                     if isinstance(page, str):
                         raise InputError(page)
                     ctype = record.http_headers.get_header("Content-Type") or ""
-                    text, _ = decode_web_bytes(page, _charset(ctype), html=True)
+                    text, _ = decode_web_bytes(page, charset_of(ctype), html=True)
                 except InputError as exc:
                     yield IngestResult("rejected", origin, n, reason=f"{uri}: {exc}")
                     continue
@@ -101,7 +84,7 @@ def read_warc(path: Path, max_bytes: int, progress: Progress | None = None,
                 pages += 1
                 yield RawDocument(origin=origin, line=n, html=text, url=uri or None,
                                   path=resolved,
-                                  fetched=_date(record.rec_headers.get_header("WARC-Date")))
+                                  fetched=parse_date(record.rec_headers.get_header("WARC-Date")))
                 if progress is not None and pages % _PROGRESS_EVERY == 0:
                     progress(origin, fh.tell(), total)
         except Exception as exc:  # truncated gzip, not a WARC at all...

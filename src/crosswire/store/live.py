@@ -54,7 +54,6 @@ _FEED_COLUMNS = ("id, url, title, kind, last_poll, last_ok, last_error, n_errors
                  "last_modified")
 _ALERT_COLUMNS = ("id, watchlist_id, kind, story_id, article_id, event_id, created, payload, "
                   "delivered, delivery_error")
-FINAL_STATUSES = ("stored", "updated", "duplicate", "rejected", "failed")
 
 
 class LiveStore:
