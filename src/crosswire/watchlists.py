@@ -79,8 +79,9 @@ class Watchlist:
         missing = self.waiting_for(available)
         if not missing:
             return "active"
-        return (f"waiting for {' and '.join(missing)} data: matches nothing until the "
-                f"{' and '.join(missing)} capability is installed")
+        what = " and ".join(missing)
+        return (f"waiting for {what} data: matches nothing until this build produces "
+                f"{what}")
 
     def to_dict(self, available: frozenset[str] = frozenset()) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, **self.criteria(),
