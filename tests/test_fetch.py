@@ -253,3 +253,18 @@ def test_webhook_post_is_retried(srv, fetcher) -> None:
     srv.route("/hook", hook)
     assert fetcher.post_json(srv.url("/hook"), b'{"a": 1}') == 204
     assert got == [b'{"a": 1}', b'{"a": 1}']
+
+
+def test_a_host_name_is_resolved_checked_and_kept_in_the_host_header(srv) -> None:
+    """``localhost`` resolves to loopback addresses: each is checked, the connection goes to a
+    checked address (falling back from ::1, where nothing listens, to 127.0.0.1), and the
+    request still names the host."""
+    srv.page("/named", b"<p>named</p>")
+    allowed = (f"127.0.0.1:{srv.port}", f"[::1]:{srv.port}")
+    with Fetcher(settings_for(srv, allow_addresses=allowed)) as f:
+        assert f.get(f"http://localhost:{srv.port}/named").body == b"<p>named</p>"
+    host = next(r.headers["Host"] for r in srv.requests if r.path == "/named")
+    assert host == f"localhost:{srv.port}"
+    with Fetcher(settings_for(srv, allow_addresses=())) as f, \
+            pytest.raises(FetchError, match=r"^localhost \((127\.0\.0\.1|::1)\) is a loopback"):
+        f.get(f"http://localhost:{srv.port}/named")

@@ -138,6 +138,27 @@ def test_item_already_stored_elsewhere_is_not_refetched(srv, db_path) -> None:
     assert srv.hits()["/news/dock-strike"] == before
 
 
+def test_sitemap_index_and_json_feed_urls(srv, db_path) -> None:
+    from tests.live_data import json_feed, news_sitemap
+
+    links = [(BY_SLUG[s], srv.url(f"/news/{s}")) for s in ("library-reopens", "solar-farm")]
+    srv.page("/sitemaps/news.xml", news_sitemap(links), "application/xml")
+    srv.page("/sitemaps/index.xml", '<?xml version="1.0"?><sitemapindex xmlns="http://www.'
+             f'sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{srv.url("/sitemaps/news.xml")}'
+             "</loc></sitemap></sitemapindex>", "application/xml")
+    srv.page("/feeds/json", json_feed("J", [(BY_SLUG["bridge-closed"],
+                                             srv.url("/news/bridge-closed"))]),
+             "application/feed+json")
+    with open_cw(db_path, srv) as cw:
+        summary = cw.ingest([srv.url("/sitemaps/index.xml"), srv.url("/feeds/json")])
+        assert (summary.stored, summary.rejected) == (3, [])
+        urls = {a.url for a in cw.store.list_articles()}
+        kinds = {f.url.rsplit("/", 1)[1]: f.kind for f in cw.store.list_feeds()}
+    assert urls == {srv.url(f"/news/{s}") for s in ("library-reopens", "solar-farm",
+                                                   "bridge-closed")}
+    assert kinds == {"index.xml": "sitemap index", "json": "json feed"}
+
+
 def test_cli_refuses_private_addresses_without_the_flag(srv, db_path) -> None:
     r = run_cli("ingest", srv.url("/news/solar-farm"), db=db_path)
     assert r.returncode == 1
