@@ -18,6 +18,7 @@ from crosswire.config import Settings, load_settings
 from crosswire.embed import CachedEncoder, Encoder, make_encoder
 from crosswire.errors import NotFound
 from crosswire.ingest.files import SourceReader
+from crosswire.ingest.live import LiveReader
 from crosswire.models import (
     Actor,
     Article,
@@ -53,6 +54,7 @@ class Crosswire:
         self._store = store
         self._encoder: CachedEncoder | None = None
         self._pipeline: Pipeline | None = None
+        self._live: LiveReader | None = None
 
     # --- lazily built parts ----------------------------------------------------------------
     @property
@@ -73,7 +75,17 @@ class Crosswire:
             self._pipeline = Pipeline.build(self.settings, self.store, self.encoder)
         return self._pipeline
 
+    @property
+    def live(self) -> LiveReader:
+        """URLs and feeds (fetch guard, feed state); shared by ingest and watch."""
+        if self._live is None:
+            self._live = LiveReader(self.settings, self.store)
+        return self._live
+
     def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
+            self._live = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -91,17 +103,22 @@ class Crosswire:
         self.close()
 
     # --- write side ------------------------------------------------------------------------
-    def reader(self, stdin: Any = None) -> SourceReader:
-        return SourceReader(self.settings.max_document_bytes, self.settings.encoding, stdin)
+    def reader(self, stdin: Any = None, progress: Any = None) -> SourceReader:
+        return SourceReader(self.settings.max_document_bytes, self.settings.encoding, stdin,
+                            live=self.live, progress=progress)
 
     def ingest(
         self, sources: Sequence[str], source: str | None = None, language: str | None = None,
         on_result: Callable[[IngestResult], None] | None = None, stdin: Any = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> IngestSummary:
-        """Ingest files, folders, JSONL, ``-`` (stdin); see ``crosswire ingest --help``."""
-        items = self.reader(stdin).read(sources)
-        return self.ingest_documents(items, source=source, language=language,
-                                     on_result=on_result)
+        """Ingest files, folders, JSONL, WARC, ``-`` (stdin), URLs and feeds; see
+        ``crosswire ingest --help``. ``progress(origin, done, total)`` reports long archives."""
+        reader = self.reader(stdin, progress)
+        summary = self.ingest_documents(reader.read(sources), source=source, language=language,
+                                        on_result=on_result)
+        summary.notes.extend(reader.notes)
+        return summary
 
     def ingest_documents(
         self, items: Iterable[RawDocument | IngestResult], source: str | None = None,
@@ -110,7 +127,15 @@ class Crosswire:
         if source is not None:
             items = (replace(x, source=source) if isinstance(x, RawDocument) else x
                      for x in items)
-        return self.pipeline.ingest(items, forced_language=language, on_result=on_result)
+        live = self._live
+
+        def report(result: IngestResult) -> None:
+            if live is not None:  # feed items learn what became of their page
+                live.record(result)
+            if on_result is not None:
+                on_result(result)
+
+        return self.pipeline.ingest(items, forced_language=language, on_result=report)
 
     def ingest_text(self, text: str, title: str | None = None, **fields: Any) -> IngestResult:
         """Ingest one text given in code; returns what happened to it."""

@@ -77,6 +77,35 @@ class Settings:
     """Add the actors an article names to its story keys (the ``actors`` feature of the story
     model; the bundled model gives it weight 0, see docs/stories.md)."""
 
+    # --- live sources (fetching, feeds, alerts) ---------------------------------------------
+    allow_private: bool = False
+    """Fetch private, loopback and link-local addresses too (``--allow-private``)."""
+    allow_addresses: tuple[str, ...] = ()
+    """Private addresses that may be fetched anyway: ``IP``, ``IP:PORT`` or a network (CIDR)."""
+    user_agent: str = ""
+    """User-Agent for every request; empty means ``crosswire/VERSION (...)``."""
+    fetch_timeout: float = 15.0
+    """Seconds to wait to connect, and for each read or write, before a request times out."""
+    fetch_deadline: float = 60.0
+    """Seconds one download may take in all (stops servers that send a byte at a time)."""
+    fetch_retries: int = 2
+    """Retries after a timeout, a connection error, HTTP 429 or a 5xx answer."""
+    fetch_backoff: float = 1.0
+    """Seconds before the first retry; doubled for each further retry."""
+    fetch_max_redirects: int = 5
+    """Redirects followed per request (each hop is checked against the address policy)."""
+    fetch_host_interval: float = 1.0
+    """Minimum seconds between two requests to the same host (robots.txt Crawl-delay may
+    raise it, up to a minute)."""
+    respect_robots: bool = True
+    """Obey robots.txt (fetched once per host and day)."""
+    feed_max_items: int = 200
+    """Items read from one feed or sitemap per poll (newest first when dated)."""
+    feed_item_attempts: int = 3
+    """Polls that retry an item page after a temporary failure (timeout, 5xx) before giving up."""
+    alert_webhook: str | None = None
+    """URL that ``watch`` POSTs each new alert to as JSON (``--webhook``)."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""

@@ -24,6 +24,7 @@ from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
+from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
 
 
@@ -67,7 +68,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, ABC):
+class Store(ActorStoreMixin, LiveStore, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
