@@ -36,28 +36,13 @@ import numpy as np
 from crosswire.config import Settings
 from crosswire.embed import Encoder
 from crosswire.models import Article
+from crosswire.numbers import number_keys
 from crosswire.store import Store, StoryState
 
 # --- story keys: specifics that survive translation ------------------------------------------
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u202f\u00a0]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _NAME = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’-]{2,})")
-_COMMON_YEARS = re.compile(r"^(19|20)\d\d$")
 _MAX_KEYS = 60
 _STORY_KEYS = 200
-
-
-def _number_key(whole: str, frac: str | None) -> str | None:
-    digits = re.sub(r"[ ,.\u202f\u00a0]", "", whole)
-    if len(digits) > 12:
-        return None
-    if frac and len(frac) == 3 and len(whole) <= 3:  # "10.000" / "10,000": thousands
-        digits, frac = digits + frac, None
-    value = digits.lstrip("0") or "0"
-    if frac:
-        value = f"{value}.{frac.rstrip('0')}".rstrip(".")
-    if _COMMON_YEARS.match(value) or len(value) == 1:
-        return None  # years and single digits say little about which story this is
-    return "n:" + value
 
 
 def _fold(word: str) -> str:
@@ -71,11 +56,7 @@ def _fold(word: str) -> str:
 def article_keys(article: Article) -> frozenset[str]:
     """Numbers and capitalised names of an article, folded so they match across languages."""
     text = f"{article.title or ''}\n{article.text}"
-    keys: list[str] = []
-    for m in _NUMBER.finditer(text):
-        k = _number_key(m.group(1), m.group(2))
-        if k:
-            keys.append(k)
+    keys: list[str] = list(number_keys(text, article.language))
     for m in _NAME.finditer(text):
         word = _fold(m.group(1))
         if len(word) >= 4:
