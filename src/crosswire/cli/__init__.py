@@ -13,6 +13,7 @@ import click
 
 from crosswire import __version__
 from crosswire.app import Crosswire
+from crosswire.cli import brief as brief_cmds
 from crosswire.cli import eval as eval_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import read as read_cmds
@@ -45,5 +46,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, eval_cmds):
+for module in (ingest_cmds, read_cmds, brief_cmds, eval_cmds):
     module.register(main)
