@@ -15,12 +15,12 @@ Method, in four steps:
    content-hash cache, so a sentence is embedded once whatever story it appears in.
 3. **Calibrated scores.** Raw e5 cosine has a high floor (unrelated sentences 0.70-0.83,
    translations 0.83-0.93) that moves with the language pair, the story's topic and the
-   sentence. We double-centre the cross-article cosine matrix: each sentence's own mean
-   similarity to the other articles (leaving out its best match, shrunk towards the story
-   mean) is subtracted, and the rest divided by the spread of the centred scores. A score
-   is then "how many standard deviations this pair stands out from what these two sentences
-   score with everything else in the story", comparable across languages and stories, in
-   the spirit of CSLS and LASER's margin scoring.
+   sentence. For each pair of articles we double-centre their cosine matrix: each sentence's
+   mean similarity to the other article (leaving out its best match, shrunk towards what
+   non-matching sentences of the two articles score) is subtracted, and the rest divided by the spread of the centred scores over
+   the whole story. A score is then "how many standard deviations this pair stands out from
+   what these two sentences score with the rest of the other article", comparable across
+   language pairs and stories, in the spirit of CSLS and LASER's margin scoring.
 4. **Links and groups.** For each pair of articles, two units are linked when each is the
    other's best match (mutual best), the score reaches ``threshold``, and the match is
    unambiguous: both beat their second-best candidate by ``gap`` (a sentence that matches two
@@ -73,13 +73,14 @@ class Unit:
 class AlignOptions:
     """Knobs of the aligner; ``Settings`` supplies them (see docs/compare.md)."""
 
-    threshold: float = 1.4
+    threshold: float = 1.9
     gap: float = 0.2
     many_drop: float = 0.75  # a neighbour joins when it scores at most this much below
     max_sentences: int = 40
     min_words: int = 4
     shrink: float = 3.0
-    min_spread: float = 0.02
+    prior_spread: float = 0.03  # typical spread of centred scores (median over dev cases)
+    prior_weight: float = 20.0  # how many sentence pairs' worth of weight the prior has
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,30 +172,50 @@ def embed_units(encoder: Encoder, units: Sequence[Unit]) -> np.ndarray:
 
 # --- 3. calibrated scores --------------------------------------------------------------------
 def calibrate(vectors: np.ndarray, owner: np.ndarray, shrink: float = 3.0,
-              min_spread: float = 0.02) -> np.ndarray:
+              prior_spread: float = 0.03, prior_weight: float = 20.0) -> np.ndarray:
     """Double-centred, standardised cosine between units of different owners (articles).
 
     ``owner[i]`` says which article unit ``i`` comes from; pairs within one article get NaN.
+    Centring is done per pair of articles, so what two languages (or two outlets) share in
+    general is removed too; the spread is pooled over the whole story and, for a small story
+    (two short articles), shrunk towards ``prior_spread``.
     """
     n = len(owner)
+    out = np.full((n, n), np.nan)
     if n == 0:
-        return np.zeros((0, 0), dtype=np.float32)
+        return out
     sims = (vectors @ vectors.T).astype(np.float64)
-    cross = owner[:, None] != owner[None, :]
-    if not cross.any():
-        return np.full((n, n), np.nan)
-    masked = np.where(cross, sims, np.nan)
-    overall = float(np.nanmean(masked))
-    count = cross.sum(axis=1).astype(np.float64)
-    best = np.where(count > 0, np.nanmax(np.where(cross, sims, -np.inf), axis=1), 0.0)
-    total = np.nansum(masked, axis=1)
-    # each unit's typical similarity to the rest of the story, its best match left out
-    # (that one may be its translation) and shrunk towards the story mean
-    own = (total - best + shrink * overall) / (np.maximum(count - 1, 0) + shrink)
-    centred = masked - own[:, None] - own[None, :] + overall
-    spread = max(float(np.nanstd(centred)), min_spread)
-    scores = (sims - (own[:, None] + own[None, :]) / 2.0) / spread
-    return np.where(cross, scores, np.nan)
+    articles = list(dict.fromkeys(owner.tolist()))
+    index = {a: np.flatnonzero(owner == a) for a in articles}
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    residuals: list[np.ndarray] = []
+    for x, a in enumerate(articles):
+        for b in articles[x + 1:]:
+            rows, cols = index[a], index[b]
+            block = sims[np.ix_(rows, cols)]
+            # what two sentences of these articles score when they are not each other's
+            # match: the block without each row's best entry
+            rest = block.size - len(rows)
+            mean = float((block.sum() - block.max(axis=1).sum()) / rest) if rest else float(
+                block.mean())
+            # each sentence's typical similarity to the other article, its best match left
+            # out (that one may be its translation) and shrunk towards that mean
+            row = (block.sum(axis=1) - block.max(axis=1) + shrink * mean) / (
+                block.shape[1] - 1 + shrink)
+            col = (block.sum(axis=0) - block.max(axis=0) + shrink * mean) / (
+                block.shape[0] - 1 + shrink)
+            blocks.append((rows, cols, block, (row[:, None] + col[None, :]) / 2.0))
+            residuals.append((block - row[:, None] - col[None, :] + mean).ravel())
+    if not blocks:
+        return out
+    res = np.concatenate(residuals)
+    spread = float(np.sqrt((res.size * res.var() + prior_weight * prior_spread ** 2)
+                           / (res.size + prior_weight)))
+    for rows, cols, block, centre in blocks:
+        z = (block - centre) / spread
+        out[np.ix_(rows, cols)] = z
+        out[np.ix_(cols, rows)] = z.T
+    return out
 
 
 # --- 4. links and groups ---------------------------------------------------------------------
@@ -300,7 +321,7 @@ def align_units(units: list[Unit], vectors: np.ndarray,
     """Link and group units whose vectors are given (rows of ``vectors`` follow ``units``)."""
     opts = options or AlignOptions()
     owner = np.array([u.article_id for u in units], dtype=np.int64)
-    scores = calibrate(vectors, owner, opts.shrink, opts.min_spread)
+    scores = calibrate(vectors, owner, opts.shrink, opts.prior_spread, opts.prior_weight)
     sentence = [u.sentence for u in units]
     articles = list(dict.fromkeys(u.article_id for u in units))
     index = {a: np.flatnonzero(owner == a) for a in articles}

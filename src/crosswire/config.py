@@ -68,7 +68,7 @@ class Settings:
     """Weight of shared rare numbers, names and actors against vector similarity."""
 
     # --- compare and brief -------------------------------------------------------------------
-    align_threshold: float = 1.4
+    align_threshold: float = 1.9
     """Calibrated score (standard deviations above the story's background similarity) that
     two sentences of different articles need to count as the same claim."""
     align_gap: float = 0.2

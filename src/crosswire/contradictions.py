@@ -5,13 +5,16 @@ Reads the shared claims of a story (and, when the actors stage has run, the arti
 mentions); returns ``Contradiction`` records with both sides, each pointing at the figure's
 characters in its article. Writes nothing; never raises on odd text.
 
-* **figures**: every number of one sentence is paired with a compatible number of the other
-  (percent with percent; amounts with counts); estimates and bounds are intervals ("about
-  30" is 25.5-34.5, "more than 40" is above 40), so only figures that cannot both be true
-  are reported (30 vs more than 40; 12 vs 14), and only when each side has exactly one such
-  figure left, so the pairing is not a guess;
+* **figures**: every number of one sentence is paired with a number of the same kind in the
+  other (percent, amount of money, count) and, when both name one, the same unit family
+  (km, hours, days, magnitude...); estimates and bounds are intervals ("about 30"
+  is 25.5-34.5, "more than 40" is above 40), so only figures that cannot both be true are
+  reported (30 vs more than 40; 12 vs 14), and only when the sentences give as many figures
+  of that kind, exactly one is left on each side, and the two are within a factor of three,
+  so the pairing is not a guess;
 * **dates**: a month, a day of the month, a weekday or a year that differs ("in October" vs
-  "in September", "15 January" vs "16 Ocak", "Thursday" vs "Friday");
+  "in September", "15 January" vs "16 Ocak", "Thursday" vs "Friday"), when both play the
+  same part (a start, an end or a point in time);
 * **actors**: when mentions exist, one sentence names an actor of a type where the other
   names a different actor of the same type while they share at least one other actor.
 """
@@ -66,7 +69,8 @@ class Contradiction:
 
 
 def _compatible(x: Quantity, y: Quantity) -> bool:
-    return (x.kind == "percent") == (y.kind == "percent")
+    """Same kind, and not two different units (9 km is not 6.1 on the Richter scale)."""
+    return x.kind == y.kind and (x.unit is None or y.unit is None or x.unit == y.unit)
 
 
 def _overlap(x: Quantity, y: Quantity) -> bool:
@@ -80,9 +84,17 @@ def _shown(q: Quantity) -> str:
     return prefix + q.text
 
 
-def disagreeing_figures(qa: Sequence[Quantity], qb: Sequence[Quantity]
+def disagreeing_figures(qa: Sequence[Quantity], qb: Sequence[Quantity], max_ratio: float = 3.0
                         ) -> list[tuple[Quantity, Quantity]]:
-    """Pairs of figures that cannot both be true, after matching the ones that agree."""
+    """Pairs of figures that cannot both be true, after matching the ones that agree.
+
+    Compared only when both sentences give the same number of figures of that kind and
+    exactly one of them is left unmatched on each side, within ``max_ratio`` of each other:
+    figures further apart, or sentences shaped differently, are more likely about different
+    things than in conflict. Numbers that are part of a name ("COP 29") are left out.
+    """
+    qa = [q for q in qa if not q.name]
+    qb = [q for q in qb if not q.name]
     left, right = list(qa), list(qb)
     for x in list(left):
         match = [y for y in right if _compatible(x, y) and _overlap(x, y)]
@@ -90,24 +102,29 @@ def disagreeing_figures(qa: Sequence[Quantity], qb: Sequence[Quantity]
             left.remove(x)
             right.remove(min(match, key=lambda y: abs(y.value - x.value)))
     out = []
-    for percent in (True, False):
-        xs = [x for x in left if (x.kind == "percent") == percent]
-        ys = [y for y in right if (y.kind == "percent") == percent]
-        if len(xs) == 1 and len(ys) == 1:
+    for kind in ("percent", "money", "number"):
+        if sum(q.kind == kind for q in qa) != sum(q.kind == kind for q in qb):
+            continue
+        xs = [x for x in left if x.kind == kind]
+        ys = [y for y in right if y.kind == kind]
+        if len(xs) == 1 and len(ys) == 1 and _compatible(xs[0], ys[0]):
             x, y = xs[0], ys[0]
             small, big = sorted((abs(x.value), abs(y.value)))
-            if small > 0 and big / small <= 10 and not (x.spelled and y.spelled):
+            if small > 0 and big / small <= max_ratio and not (x.spelled and y.spelled):
                 out.append((x, y))
     return out
 
 
 def disagreeing_dates(da: Sequence[DateMention], db: Sequence[DateMention]
                       ) -> list[tuple[DateMention, DateMention, str]]:
-    """Month, day, weekday or year mentions that differ, when each side has exactly one."""
+    """Month, day, weekday or year mentions that differ, when each side has exactly one and
+    they play the same part: "from April" and "until September" are not in conflict, nor
+    "27 November" and "in September" (one names a day, the other a month)."""
     out: list[tuple[DateMention, DateMention, str]] = []
     ma = [d for d in da if d.month is not None]
     mb = [d for d in db if d.month is not None]
-    if len(ma) == 1 and len(mb) == 1:
+    if (len(ma) == 1 and len(mb) == 1 and ma[0].role == mb[0].role
+            and (ma[0].day is None) == (mb[0].day is None)):
         x, y = ma[0], mb[0]
         assert x.month is not None and y.month is not None
         if x.month != y.month:
@@ -123,7 +140,8 @@ def disagreeing_dates(da: Sequence[DateMention], db: Sequence[DateMention]
         out.append((x, y, f"{_WEEKDAY_NAMES[x.weekday]} vs {_WEEKDAY_NAMES[y.weekday]}"))
     ya = [d for d in da if d.year is not None]
     yb = [d for d in db if d.year is not None]
-    if len(ya) == 1 and len(yb) == 1 and ya[0].year != yb[0].year:
+    if (len(ya) == 1 and len(yb) == 1 and ya[0].year != yb[0].year
+            and ya[0].role == yb[0].role and (ya[0].month is None) == (yb[0].month is None)):
         out.append((ya[0], yb[0], f"{ya[0].year} vs {yb[0].year}"))
     return out
 

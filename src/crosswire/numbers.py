@@ -88,7 +88,7 @@ _TENS = {
 # words that are also ordinary words and never count alone ("one of", "un", "bir", "on" ...)
 _AMBIGUOUS_WORDS = {"one", "un", "une", "uno", "una", "bir", "on", "один", "одна", "одну",
                     "واحد", "hundred", "cent", "mil", "bin", "yüz", "сто", "ست", "zero", "null",
-                    "dozen", "eins", "sept", "neuf", "six", "عشر", "tausend", "mille",
+                    "dozen", "eins", "sept", "neuf", "عشر", "tausend", "mille",
                     "thousand", "ألف", "تسع", "три", "семи", "ноль", "sıfır", "cero", "zéro",
                     "صفر"}
 
@@ -129,8 +129,9 @@ def parse_cjk_numeral(s: str) -> float | None:
     if not s or any(ch not in _CJK_DIGITS and ch not in _CJK_SMALL_UNITS
                     and ch not in _CJK_BIG_UNITS for ch in s):
         return None
-    total = 0.0
-    section = 0.0
+    total = 0.0  # everything up to the last 亿
+    wan = 0.0  # the 万 part since then
+    section = 0.0  # below 万
     digit: float | None = None
     for ch in s:
         if ch in _CJK_DIGITS:
@@ -138,11 +139,13 @@ def parse_cjk_numeral(s: str) -> float | None:
         elif ch in _CJK_SMALL_UNITS:
             section += (1 if digit is None else digit) * _CJK_SMALL_UNITS[ch]
             digit = None
-        else:
-            section += digit or 0
-            total = (total + section) * _CJK_BIG_UNITS[ch]
+        elif ch == "万":
+            wan = (wan + section + (digit or 0)) * _CJK_BIG_UNITS[ch]
             section, digit = 0.0, None
-    return total + section + (digit or 0)
+        else:
+            total = (total + wan + section + (digit or 0)) * _CJK_BIG_UNITS[ch]
+            wan, section, digit = 0.0, 0.0, None
+    return total + wan + section + (digit or 0)
 
 
 # --- scales, percent, qualifiers ------------------------------------------------------------
@@ -172,13 +175,15 @@ _PERCENT_AFTER = re.compile(
     r"في المئة|في المائة)", re.IGNORECASE)
 _PERCENT_BEFORE = re.compile(r"(?:%|yüzde\s|百分之)$", re.IGNORECASE)
 
-_MIN_WORDS = ("more than", "over", "at least", "upwards of", "in excess of", "mehr als",
-              "über", "mindestens", "plus de", "au moins", "más de", "al menos", "por encima de",
-              "en az", "более", "свыше", "больше", "не менее", "أكثر من", "ما لا يقل عن",
-              "ما يزيد على", "超过", "逾", "至少")
+_MIN_WORDS = ("more than", "over", "at least", "upwards of", "in excess of", "exceeded",
+              "topped", "mehr als", "über", "mindestens", "überstieg", "plus de", "au moins",
+              "dépassé", "más de", "al menos", "por encima de", "superó", "en az", "более",
+              "свыше", "больше", "не менее", "превысило", "превысил", "превысила",
+              "превысили", "أكثر من", "ما لا يقل عن", "ما يزيد على", "تجاوز", "تجاوزت",
+              "超过", "逾", "至少")
 _MAX_WORDS = ("up to", "less than", "fewer than", "under", "bis zu", "weniger als",
               "jusqu'à", "moins de", "hasta", "menos de", "до", "менее", "меньше", "حتى",
-              "أقل من", "不到", "最多")
+              "أقل من", "不到", "不足", "最多")
 _APPROX_WORDS = ("about", "around", "roughly", "approximately", "nearly", "almost", "some",
                  "an estimated", "rund", "etwa", "ungefähr", "fast", "knapp", "circa", "ca.",
                  "environ", "près de", "quelque", "presque", "unos", "unas", "cerca de",
@@ -207,6 +212,8 @@ class Quantity:
     kind: Kind = "number"
     qualifier: Qualifier = "exact"
     spelled: bool = False  # written in words ("fourteen", "三") rather than digits
+    name: bool = False  # part of a name ("COP 29", "F-16", "Sword-2024B"), not a count
+    unit: str | None = None  # a unit family when one is written: km, hour, day, magnitude...
 
     def interval(self) -> tuple[float, float]:
         """The values the text allows: an estimate is +-15%, a bound is open on one side."""
@@ -275,6 +282,54 @@ def _qualifier_after(text: str, end: int) -> Qualifier | None:
     return None
 
 
+_NAME_BEFORE = re.compile(r"(?:\b[A-Z]{2,}[\s-]?|\b[A-Z]-|\w-)$")
+# a capitalised word, not the first of its sentence, right before the number: "Siberia 2"
+_NAME_WORD_BEFORE = re.compile(r"[\w,)]\s+[A-ZÀ-ÖØ-ÞА-ЯЁ][\w'’]+\s$")
+
+
+def _is_name_number(text: str, start: int, end: int) -> bool:
+    """A number that belongs to a name: after an acronym ("COP 29", "ATR 72") or a
+    capitalised word inside the sentence ("Power of Siberia 2", "Boeing 737"), glued to a
+    word by a hyphen ("F-16", "Sword-2024"), followed by a letter ("2024B") or closing a
+    quoted name ("كوب 29")."""
+    before = text[max(0, start - 30):start]
+    if _NAME_BEFORE.search(before[-8:]) or re.match(r"[A-Za-z]", text[end:end + 1]):
+        return True
+    m = _NAME_WORD_BEFORE.search(before)
+    if m and _lower(m.group(0).split()[-1]) not in _MONTH_INDEX:
+        return True
+    return bool(re.match(r"[\"”»]", text[end:end + 1]) and re.search(r"[\"“«]\S+\s$", before))
+
+
+_UNITS: list[tuple[str, re.Pattern[str]]] = [(name, re.compile(p, re.IGNORECASE)) for name, p in (
+    ("km", r"(?:km\b|kilomet|kilómet|kilomèt|км\b|километр|كيلو|公里|千米|miles?\b)"),
+    ("hour", r"(?:hours?\b|hrs?\b|stunden?\b|heures?\b|horas?\b|saat\b|час|ساع|小时|个小时)"),
+    ("minute", r"(?:minutes?\b|mins?\b|minuten\b|minutos?\b|dakika|минут|دقيق|分钟)"),
+    ("day", r"(?:days?\b|tagen?\b|tage\b|jours?\b|días?\b|gün|дн|день|дня|أيام|يوم|天)"),
+    ("week", r"(?:weeks?\b|wochen?\b|semaines?\b|semanas?\b|hafta|недел|أسابيع|أسبوع|周|星期)"),
+    ("month", r"(?:months?\b|monaten?\b|monate\b|mois\b|meses\b|ay\b|ay[ıi]|месяц|أشهر|"
+              r"شهر|个月)"),
+    ("year", r"(?:years?\b|jahren?\b|jahre\b|ans\b|années?\b|años?\b|yıl|лет\b|года?\b|"
+             r"год\b|سنوات|سنة|عاما|أعوام|年)"),
+    ("magnitude", r"(?:büyüklüğ|magnitude|级|級)"),
+    ("degree", r"(?:°|degrees?\b|grad\b|degrés|grados|derece|градус|درجة مئوية)"),
+)]
+_MAGNITUDE_BEFORE = re.compile(
+    r"(?:magnitude|stärke|magnitud|магнитуд\w*|规模|規模|بقوة|\bM)\s?(?:de\s|of\s)?$",
+    re.IGNORECASE)
+
+
+def _unit(text: str, start: int, end: int) -> str | None:
+    """The unit family written right after a figure (or "magnitude" right before it)."""
+    after = text[end:end + 16].lstrip(" \u00a0-")
+    for name, pattern in _UNITS:
+        if pattern.match(after):
+            return name
+    if _MAGNITUDE_BEFORE.search(text[max(0, start - 14):start]):
+        return "magnitude"
+    return None
+
+
 def find_quantities(text: str, language: str | None = None) -> list[Quantity]:
     """Every number, percentage and amount in ``text``, with offsets into ``text``."""
     norm = normalize_digits(text)
@@ -303,7 +358,9 @@ def find_quantities(text: str, language: str | None = None) -> list[Quantity]:
             kind = "money"
         qual: Qualifier = "min" if more else (
             _qualifier_after(norm, end2) or _qualifier_before(norm, start))
-        found.append(Quantity(value, start, end2, text[start:end2], kind, qual, spelled))
+        name = not spelled and _is_name_number(norm, start, end2)
+        found.append(Quantity(value, start, end2, text[start:end2], kind, qual, spelled, name,
+                              _unit(norm, start, end2)))
         taken.append((start, end2))
 
     for m in _NUMBER.finditer(norm):
@@ -367,6 +424,8 @@ _MONTHS: dict[int, tuple[str, ...]] = {
 _ABBREVIATED_MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
                        "nov", "dec"}
 _AMBIGUOUS_MONTHS = {"may", "mai", "mars", "آب", "mayo"}
+# English month names that are also ordinary lower-case words ("march", "may", "august")
+_CAPITALISED_MONTHS = {"march", "may", "august"}
 _MONTH_PREP = re.compile(
     r"(?:\b(?:in|since|until|by|of|early|late|mid|end of|im|seit|bis|ab|ende|anfang|mitte|"
     r"en|fin|début|mi|depuis|de|desde|hasta|finales de|principios de|mediados de|в|с|до|к)|"
@@ -418,15 +477,41 @@ class DateMention:
     weekday: int | None = None
     hour: int | None = None
     minute: int | None = None
+    role: Literal["point", "start", "end"] = "point"  # "from April" / "until September"
 
 
-# clock times: "14:37", "10.46'da" after "saat", "14.30 Uhr", "10:46 a.m.", "14时37分", "2時"
-_CLOCK = re.compile(
-    r"(?:(?<=saat )|(?<=at )|(?<=um )|(?<=à )|(?<=a las )|(?<=в )|(?<=الساعة ))"
-    r"(\d{1,2})[:.h](\d{2})(?!\d)"
-    r"|(?<![\d.,])(\d{1,2})[:.](\d{2})\s?(?:uhr|h\b|a\.m\.|p\.m\.|am\b|pm\b)"
-    r"|(?<![\d.,])(\d{1,2}):(\d{2})(?![\d.,:])"
-    r"|(\d{1,2})[时時点點](?:(\d{1,2})分)?", re.IGNORECASE)
+# clock times: "14:37", "10.46'da", "(TSİ 05.00)", "14.30 Uhr", "4 a.m.", "à 4 heures",
+# "a las 4.00", "в 4 часа", "14时37分", "2時"; a bare "3.00" counts too (hours, not money)
+_CLOCK = [re.compile(p, re.IGNORECASE) for p in (
+    r"(?:(?<=saat )|(?<=las )|(?<=الساعة )|(?<=TSİ )|(?<=GMT )|(?<=UTC )|(?<=MSK ))"
+    r"(\d{1,2})(?:[:.h](\d{2}))?(?![\d%]|[.,]\d)",
+    r"(?:(?<=at )|(?<=um )|(?<=à )|(?<=в ))(\d{1,2})[:.h](\d{2})(?![\d%]|[.,]\d)",
+    r"(?<![\d.,$€£])(\d{1,2})(?:[:.](\d{2}))?\s?(?:uhr\b|h\b|heures?\b|a\.m\.|p\.m\.|"
+    r"am\b|pm\b|o'clock|horas?\b|час\w*)",
+    r"(?<![\d.,$€£])(\d{1,2})[:.](\d{2})(?=['’](?:t|d)[ae]n?\b)",
+    r"(?<![\d.,$€£:])(\d{1,2}):(\d{2})(?![\d:%]|[.,]\d)",
+    r"(?<![\d.,$€£])(\d{1,2})\.(00)(?![\d%])(?!\s?(?:%|km|m\b|kg|t\b|mb|bcm))",
+    r"(\d{1,2})[时時点點](?:(\d{1,2})分)?",
+)]
+_ZH_DAY = re.compile(r"(?<![\d月])(\d{1,2})[日号](?![\w])|(?<![\d月])(\d{1,2})日")
+_START_BEFORE = re.compile(
+    r"\b(?:from|since|starting|beginning|ab|seit|à partir d|depuis|dès|desde|a partir de|"
+    r"с|со|начиная с)\b[^.,;]{0,16}$|(?:من|منذ|اعتبارا من)\s[^.,;]{0,12}$", re.IGNORECASE)
+_END_BEFORE = re.compile(
+    r"\b(?:until|till|through|by|before|bis|jusqu'|d'ici|avant|hasta|antes de|до|по)\b"
+    r"[^.,;]{0,16}$|(?:حتى|قبل)\s[^.,;]{0,12}$", re.IGNORECASE)
+_TR_PERIOD = r"^\S{0,8}(?:\s(?:ay|yıl|son|baş|orta)\w*)?\s?"
+_START_AFTER = re.compile(_TR_PERIOD + r"(?:itibaren|başlayarak)|^(?:起|以来|开始)")
+_END_AFTER = re.compile(_TR_PERIOD + r"kadar|^(?:前|之前|为止|底前)")
+
+
+def _role(text: str, start: int, end: int) -> Literal["point", "start", "end"]:
+    before, after = text[max(0, start - 24):start], text[end:end + 28]
+    if _START_BEFORE.search(before) or _START_AFTER.match(after):
+        return "start"
+    if _END_BEFORE.search(before) or _END_AFTER.match(after):
+        return "end"
+    return "point"
 
 
 def find_dates(text: str, language: str | None = None) -> list[DateMention]:
@@ -434,16 +519,23 @@ def find_dates(text: str, language: str | None = None) -> list[DateMention]:
     norm = normalize_digits(text)
     out: list[DateMention] = []
     spans: list[tuple[int, int]] = []
-    for m in _CLOCK.finditer(norm):
-        groups = [g for g in m.groups()]
-        hour_s = next(g for g in groups[0::2] if g is not None)
-        minute_s = groups[groups.index(hour_s) + 1]
-        hour, minute = int(hour_s), int(minute_s) if minute_s else 0
-        if hour > 24 or minute > 59:
-            continue
-        out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], hour=hour,
-                               minute=minute))
-        spans.append((m.start(), m.end()))
+    for pattern in _CLOCK:
+        for m in pattern.finditer(norm):
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            if hour > 24 or minute > 59 or any(not (m.end() <= a or m.start() >= b)
+                                               for a, b in spans):
+                continue
+            out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], hour=hour,
+                                   minute=minute))
+            spans.append((m.start(), m.end()))
+    if any(re.fullmatch(r"\d{1,2}[.:]\d{2}", d.text) for d in out):
+        # "10.46 hora local (9.46 en la España peninsular)": once a text writes the time as
+        # H.MM, another H.MM next to it is a time too, not a decimal
+        for m in re.finditer(r"(?<![\d.,$€£])(\d{1,2})[.:]([0-5]\d)(?![\d%]|[.,]\d)", norm):
+            if int(m.group(1)) <= 24 and all(m.end() <= a or m.start() >= b for a, b in spans):
+                out.append(DateMention(m.start(), m.end(), text[m.start():m.end()],
+                                       hour=int(m.group(1)), minute=int(m.group(2))))
+                spans.append((m.start(), m.end()))
     for m in _ZH_DATE.finditer(norm):
         if any(not (m.end() <= a or m.start() >= b) for a, b in spans):
             continue
@@ -452,11 +544,13 @@ def find_dates(text: str, language: str | None = None) -> list[DateMention]:
         if month is None or not 1 <= month <= 12:
             continue
         year = int(m.group(1)) if m.group(1) else None
-        out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], year, month, day))
+        out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], year, month, day,
+                               role=_role(norm, m.start(), m.end())))
         spans.append((m.start(), m.end()))
     for m in _MONTH_RE.finditer(norm):
         word, tail = _lower(m.group(1)), m.group(2)
-        if word not in _MONTH_INDEX:
+        if word not in _MONTH_INDEX or (word in _CAPITALISED_MONTHS
+                                        and not m.group(1)[0].isupper()):
             continue
         if word not in _STEM_MONTHS and tail and not re.match(
                 r"^(?:\.|['’]\w*|[ıiuü]?n?[dt][ae]|[ıiuü]n[ıiuü]?n?|[аеяу]|ом|ы|ь)$",
@@ -484,7 +578,8 @@ def find_dates(text: str, language: str | None = None) -> list[DateMention]:
             continue
         if day is not None and not 1 <= day <= 31:
             day = None
-        out.append(DateMention(s, e, text[s:e], year, _MONTH_INDEX[word], day))
+        out.append(DateMention(s, e, text[s:e], year, _MONTH_INDEX[word], day,
+                               role=_role(norm, s, e)))
         spans.append((s, e))
     for m in _WEEKDAY_RE.finditer(norm):
         s, e = m.span()
@@ -503,8 +598,15 @@ def find_dates(text: str, language: str | None = None) -> list[DateMention]:
         if re.match(r"^\s?(?:km|kilo|mil|meter|metre|метр|كيلو|公里|ton|tonn|тонн|people|"
                     r"kişi|человек|شخص|人)", norm[e:e + 8], re.IGNORECASE):
             continue
-        out.append(DateMention(s, e, text[s:e], year=int(m.group(1))))
+        out.append(DateMention(s, e, text[s:e], year=int(m.group(1)), role=_role(norm, s, e)))
         spans.append((s, e))
+    for m in _ZH_DAY.finditer(norm):  # "14日": a day of the month, not a count
+        if any(not (m.end() <= a or m.start() >= b) for a, b in spans):
+            continue
+        day = int(m.group(1) or m.group(2))
+        if 1 <= day <= 31:
+            out.append(DateMention(m.start(), m.end(), text[m.start():m.end()], day=day))
+            spans.append((m.start(), m.end()))
     out.sort(key=lambda d: d.start)
     return out
 
