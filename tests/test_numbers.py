@@ -76,7 +76,7 @@ def test_bounds_and_estimates_are_intervals() -> None:
 ])
 def test_month_names_in_eight_languages(text: str, language: str, month: int,
                                         day: int | None) -> None:
-    d = [x for x in find_dates(text, language) if x.month is not None][0]
+    d = next(x for x in find_dates(text, language) if x.month is not None)
     assert (d.month, d.day) == (month, day)
 
 

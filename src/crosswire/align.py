@@ -17,10 +17,12 @@ Method, in four steps:
    translations 0.83-0.93) that moves with the language pair, the story's topic and the
    sentence. For each pair of articles we double-centre their cosine matrix: each sentence's
    mean similarity to the other article (leaving out its best match, shrunk towards what
-   non-matching sentences of the two articles score) is subtracted, and the rest divided by the spread of the centred scores over
-   the whole story. A score is then "how many standard deviations this pair stands out from
-   what these two sentences score with the rest of the other article", comparable across
-   language pairs and stories, in the spirit of CSLS and LASER's margin scoring.
+   non-matching sentences of the two articles score) is subtracted, and the rest divided by
+   the spread of the centred scores over the whole story (for a small story, shrunk towards
+   the spread typical of our dev cases). A score is then "how many standard deviations this
+   pair stands out from what these two sentences score with the rest of the other article",
+   comparable across language pairs and stories, in the spirit of CSLS and LASER's margin
+   scoring.
 4. **Links and groups.** For each pair of articles, two units are linked when each is the
    other's best match (mutual best), the score reaches ``threshold``, and the match is
    unambiguous: both beat their second-best candidate by ``gap`` (a sentence that matches two
