@@ -221,11 +221,11 @@ def calibrate(vectors: np.ndarray, owner: np.ndarray, shrink: float = 3.0,
 
 
 # --- 4. links and groups ---------------------------------------------------------------------
-def _second(values: np.ndarray, best: int) -> float:
+def _second(values: np.ndarray) -> float:
+    """The runner-up score of a row or column (equal to the best when two tie)."""
     if len(values) < 2:
         return -np.inf
-    rest = np.delete(values, best)
-    return float(rest.max())
+    return float(np.partition(values, -2)[-2])
 
 
 def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
@@ -243,7 +243,7 @@ def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
         if col_best[j] != i:
             continue
         z = float(sub[i, j])
-        margin = min(z - _second(sub[i], int(j)), z - _second(sub[:, j], i))
+        margin = min(z - _second(sub[i]), z - _second(sub[:, j]))
         if z >= options.threshold and margin >= options.gap:
             links.append(Link(int(rows[i]), int(cols[j]), z))
             matched_rows[i], matched_cols[int(j)] = int(j), i
@@ -256,7 +256,7 @@ def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
         z = float(sub[i, j])
         if (abs(sentence[rows[i]] - sentence[rows[partner]]) == 1 and z >= options.threshold
                 and z >= sub[partner, j] - options.many_drop
-                and z - _second(sub[i], j) >= options.gap):
+                and z - _second(sub[i]) >= options.gap):
             links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
     for j, i in enumerate(col_best):
         i = int(i)
@@ -266,7 +266,7 @@ def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
         z = float(sub[i, j])
         if (abs(sentence[cols[j]] - sentence[cols[partner]]) == 1 and z >= options.threshold
                 and z >= sub[i, partner] - options.many_drop
-                and z - _second(sub[:, j], i) >= options.gap):
+                and z - _second(sub[:, j]) >= options.gap):
             links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
     return links
 

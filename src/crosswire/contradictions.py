@@ -159,12 +159,16 @@ def _actors(article: Article | None, s: Support) -> dict[str, tuple[str, str | N
             if m.start >= s.start and m.end <= s.end}
 
 
-def compare_support(claim: Claim, a: Support, b: Support,
-                    articles: Mapping[int, Article]) -> list[Contradiction]:
-    """What two sentences of one claim disagree on."""
+Figures = tuple[list[Quantity], list[DateMention]]
+
+
+def compare_support(claim: Claim, a: Support, b: Support, articles: Mapping[int, Article],
+                    parsed: Mapping[tuple[int, int], Figures] | None = None
+                    ) -> list[Contradiction]:
+    """What two sentences of one claim disagree on (``parsed``: figures already read)."""
     out: list[Contradiction] = []
-    qa, da = figures(a.text, a.language)
-    qb, db = figures(b.text, b.language)
+    qa, da = (parsed or {}).get((a.article_id, a.sentence)) or figures(a.text, a.language)
+    qb, db = (parsed or {}).get((b.article_id, b.sentence)) or figures(b.text, b.language)
     for x, y in disagreeing_figures(qa, qb):
         out.append(Contradiction("number", claim.id, claim.text, f"{_shown(x)} vs {_shown(y)}",
                                  _side(a, x.start, x.end), _side(b, y.start, y.end)))
@@ -197,11 +201,13 @@ def find_contradictions(claims: Sequence[Claim], articles: Sequence[Article]
     out: list[Contradiction] = []
     for claim in claims:
         seen: set[tuple[str, str, str]] = set()
+        parsed = {(s.article_id, s.sentence): figures(s.text, s.language)
+                  for s in claim.support}
         for i, a in enumerate(claim.support):
             for b in claim.support[i + 1:]:
                 if a.source == b.source:
                     continue
-                for c in compare_support(claim, a, b, by_id):
+                for c in compare_support(claim, a, b, by_id, parsed):
                     key = (c.kind, c.a.value, c.b.value)
                     if key not in seen:
                         seen.add(key)
