@@ -84,7 +84,7 @@ def test_a_detail_only_one_source_adds(story: tuple[StoryAlignment, ClaimSet]) -
 
 def test_contradicting_figures_and_dates(story: tuple[StoryAlignment, ClaimSet]) -> None:
     _, claims = story
-    found = {(c.kind, c.a.value, c.b.value) for c in find_contradictions(claims.shared,
+    found = {(c.kind, c.a.text, c.b.text) for c in find_contradictions(claims.shared,
                                                                           [EN, DE, TR])}
     assert ("number", "40", "30") in found  # "more than 40" cannot be "about 30"
     assert ("date", "October", "September") in found

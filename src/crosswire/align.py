@@ -228,6 +228,23 @@ def _second(values: np.ndarray) -> float:
     return float(np.partition(values, -2)[-2])
 
 
+def _neighbours(sub: np.ndarray, mine: np.ndarray, best: np.ndarray, partner: dict[int, int],
+                sentence: Sequence[int], options: AlignOptions) -> list[tuple[int, int, float]]:
+    """(i, j, score) for each unit i of ``mine`` that is not linked, whose best match j is
+    linked to i's neighbour sentence, and that scores nearly as well as that neighbour."""
+    out = []
+    for i, j in enumerate(best):
+        j = int(j)
+        if i in partner.values() or j not in partner:
+            continue
+        z = float(sub[i, j])
+        if (abs(sentence[mine[i]] - sentence[mine[partner[j]]]) == 1
+                and z >= options.threshold and z >= sub[partner[j], j] - options.many_drop
+                and z - _second(sub[i]) >= options.gap):
+            out.append((i, j, z))
+    return out
+
+
 def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
                   sentence: Sequence[int], options: AlignOptions) -> list[Link]:
     """Links between the units ``rows`` (one article) and ``cols`` (another)."""
@@ -248,26 +265,10 @@ def link_articles(scores: np.ndarray, rows: np.ndarray, cols: np.ndarray,
             links.append(Link(int(rows[i]), int(cols[j]), z))
             matched_rows[i], matched_cols[int(j)] = int(j), i
     # many-to-one: a neighbour of a linked sentence whose own best match is the same sentence
-    for i, j in enumerate(row_best):
-        j = int(j)
-        if i in matched_rows or j not in matched_cols:
-            continue
-        partner = matched_cols[j]
-        z = float(sub[i, j])
-        if (abs(sentence[rows[i]] - sentence[rows[partner]]) == 1 and z >= options.threshold
-                and z >= sub[partner, j] - options.many_drop
-                and z - _second(sub[i]) >= options.gap):
-            links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
-    for j, i in enumerate(col_best):
-        i = int(i)
-        if j in matched_cols or i not in matched_rows:
-            continue
-        partner = matched_rows[i]
-        z = float(sub[i, j])
-        if (abs(sentence[cols[j]] - sentence[cols[partner]]) == 1 and z >= options.threshold
-                and z >= sub[i, partner] - options.many_drop
-                and z - _second(sub[:, j]) >= options.gap):
-            links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
+    for i, j, z in _neighbours(sub, rows, row_best, matched_cols, sentence, options):
+        links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
+    for j, i, z in _neighbours(sub.T, cols, col_best, matched_rows, sentence, options):
+        links.append(Link(int(rows[i]), int(cols[j]), z, "many"))
     return links
 
 

@@ -88,9 +88,9 @@ def render_markdown(brief: Brief) -> str:
         lines += ["", f"## Where they disagree ({len(brief.contradictions)})", ""]
         for x in brief.contradictions:
             lines.append(f"- {x.kind}: {_md(x.what)}, on \"{_md(x.claim_text)}\"")
-            for side in (x.a, x.b):
+            for side, sentence in x.sides():
                 lines.append(f"  - {_cite(side.article_id, side.sentence)} {_md(side.source)}"
-                             f"{_lang(side.language)}: \"{_md(side.sentence_text)}\"")
+                             f"{_lang(side.language)}: \"{_md(sentence)}\"")
     if brief.omissions:
         lines += ["", "## What some sources leave out", ""]
         for o in brief.omissions:

@@ -41,25 +41,8 @@ def source_name(article: Article) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Support:
-    """One sentence behind a claim, as offsets into its article's text."""
-
-    article_id: int
-    sentence: int
-    start: int
-    end: int
-    language: str | None
-    source: str
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "sentence": self.sentence, "start": self.start,
-                "end": self.end, "language": self.language, "source": self.source,
-                "text": self.text}
-
-
-@dataclass(frozen=True, slots=True)
-class Detail:
-    """Part of a shared-claim sentence that the other sources do not state."""
+    """A span a claim rests on, as offsets into its article's text: a whole sentence, or
+    part of one (a detail, the figure of a contradiction)."""
 
     article_id: int
     sentence: int
@@ -86,7 +69,7 @@ class Claim:
     sources: list[str]
     salience: float
     units: list[int] = field(default_factory=list)  # indices into StoryAlignment.units
-    details: list[Detail] = field(default_factory=list)
+    details: list[Support] = field(default_factory=list)  # parts only their source states
     rank: int = 0  # for unique claims: reading priority within the source (0 = first)
 
     @property

@@ -36,36 +36,31 @@ _WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Satur
 
 
 @dataclass(frozen=True, slots=True)
-class Side:
-    """One side of a disagreement: the figure's characters and the sentence around them."""
-
-    article_id: int
-    sentence: int
-    start: int
-    end: int
-    language: str | None
-    source: str
-    value: str
-    sentence_text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"article_id": self.article_id, "sentence": self.sentence, "start": self.start,
-                "end": self.end, "language": self.language, "source": self.source,
-                "value": self.value, "sentence_text": self.sentence_text}
-
-
-@dataclass(frozen=True, slots=True)
 class Contradiction:
+    """Two sentences of one claim that disagree: each side is the figure's span (its
+    ``text`` is the figure as written) and the sentence around it."""
+
     kind: Literal["number", "date", "actor"]
     claim_id: str
     claim_text: str
     what: str  # "30 vs more than 40", "January vs March", "Thursday vs Friday"
-    a: Side
-    b: Side
+    a: Support
+    b: Support
+    a_sentence: str
+    b_sentence: str
+
+    def sides(self) -> tuple[tuple[Support, str], tuple[Support, str]]:
+        return (self.a, self.a_sentence), (self.b, self.b_sentence)
 
     def to_dict(self) -> dict[str, Any]:
+        def side(span: Support, sentence: str) -> dict[str, Any]:
+            d = span.to_dict()
+            d["value"] = d.pop("text")
+            return {**d, "sentence_text": sentence}
+
         return {"kind": self.kind, "claim_id": self.claim_id, "claim": self.claim_text,
-                "what": self.what, "a": self.a.to_dict(), "b": self.b.to_dict()}
+                "what": self.what, "a": side(self.a, self.a_sentence),
+                "b": side(self.b, self.b_sentence)}
 
 
 def _compatible(x: Quantity, y: Quantity) -> bool:
@@ -146,9 +141,16 @@ def disagreeing_dates(da: Sequence[DateMention], db: Sequence[DateMention]
     return out
 
 
-def _side(s: Support, start: int, end: int) -> Side:
-    return Side(s.article_id, s.sentence, s.start + start, s.start + end, s.language, s.source,
-                s.text[start:end], s.text)
+def _found(kind: Literal["number", "date", "actor"], claim: Claim, what: str, a: Support,
+           a_span: tuple[int, int], b: Support, b_span: tuple[int, int]) -> Contradiction:
+    """A contradiction between the characters ``a_span`` of ``a`` and ``b_span`` of ``b``
+    (offsets within each sentence)."""
+    def span(s: Support, start: int, end: int) -> Support:
+        return Support(s.article_id, s.sentence, s.start + start, s.start + end, s.language,
+                       s.source, s.text[start:end])
+
+    return Contradiction(kind, claim.id, claim.text, what, span(a, *a_span), span(b, *b_span),
+                         a.text, b.text)
 
 
 def _actors(article: Article | None, s: Support) -> dict[str, tuple[str, str | None]]:
@@ -170,11 +172,10 @@ def compare_support(claim: Claim, a: Support, b: Support, articles: Mapping[int,
     qa, da = (parsed or {}).get((a.article_id, a.sentence)) or figures(a.text, a.language)
     qb, db = (parsed or {}).get((b.article_id, b.sentence)) or figures(b.text, b.language)
     for x, y in disagreeing_figures(qa, qb):
-        out.append(Contradiction("number", claim.id, claim.text, f"{_shown(x)} vs {_shown(y)}",
-                                 _side(a, x.start, x.end), _side(b, y.start, y.end)))
+        out.append(_found("number", claim, f"{_shown(x)} vs {_shown(y)}", a, (x.start, x.end),
+                          b, (y.start, y.end)))
     for dx, dy, what in disagreeing_dates(da, db):
-        out.append(Contradiction("date", claim.id, claim.text, what,
-                                 _side(a, dx.start, dx.end), _side(b, dy.start, dy.end)))
+        out.append(_found("date", claim, what, a, (dx.start, dx.end), b, (dy.start, dy.end)))
     ma, mb = _actors(articles.get(a.article_id), a), _actors(articles.get(b.article_id), b)
     if ma and mb and set(ma) & set(mb):
         only_a = {k: v for k, v in ma.items() if k not in mb}
@@ -187,10 +188,10 @@ def compare_support(claim: Claim, a: Support, b: Support, articles: Mapping[int,
                 ment_b = next(m for m in articles[b.article_id].mentions
                               if m.actor_id == same_type[0][0]
                               and m.start >= b.start and m.end <= b.end)
-                out.append(Contradiction(
-                    "actor", claim.id, claim.text, f"{name_a} vs {same_type[0][1]}",
-                    _side(a, ment_a.start - a.start, ment_a.end - a.start),
-                    _side(b, ment_b.start - b.start, ment_b.end - b.start)))
+                out.append(_found(
+                    "actor", claim, f"{name_a} vs {same_type[0][1]}",
+                    a, (ment_a.start - a.start, ment_a.end - a.start),
+                    b, (ment_b.start - b.start, ment_b.end - b.start)))
     return out
 
 
@@ -208,7 +209,7 @@ def find_contradictions(claims: Sequence[Claim], articles: Sequence[Article]
                 if a.source == b.source:
                     continue
                 for c in compare_support(claim, a, b, by_id, parsed):
-                    key = (c.kind, c.a.value, c.b.value)
+                    key = (c.kind, c.a.text, c.b.text)
                     if key not in seen:
                         seen.add(key)
                         out.append(c)

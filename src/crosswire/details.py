@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from crosswire.align import StoryAlignment
-from crosswire.claims import Claim, Detail
+from crosswire.claims import Claim, Support
 from crosswire.embed import Encoder
 
 _BREAK = re.compile(r"(?<=[,;:،؛])\s+|(?<=[，；：])|\s+[—–]\s+")
@@ -116,5 +116,5 @@ def find_details(encoder: Encoder, alignment: StoryAlignment, claims: Sequence[C
             if gain >= -tolerance and _size(text) >= min_words:
                 lead = len(unit.text[a:b]) - len(unit.text[a:b].lstrip(" ,;:،؛，；—–"))
                 start = unit.start + a + lead
-                claim.details.append(Detail(unit.article_id, unit.sentence, start,
-                                            start + len(text), unit.language, source, text))
+                claim.details.append(Support(unit.article_id, unit.sentence, start,
+                                             start + len(text), unit.language, source, text))
