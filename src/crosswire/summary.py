@@ -2,9 +2,10 @@
 
 Reads the claims of a story and their sentence vectors; returns ``SummaryItem`` records and
 writes nothing. Extractive and multi-document: each claim is scored by how many independent
-sources state it and how central it is to the story (mean similarity of its sentences to all
-the story's sentences); claims are picked best first, passing over a claim that states what
-a picked one states (its sentences score like aligned sentences against the picked ones).
+sources state it, how central it is to the story (mean similarity of its sentences to all
+the story's sentences) and how early it comes in an article (news leads with what
+matters); claims are picked best first, passing over a claim that states what a picked one
+states (its sentences score like aligned sentences against the picked ones).
 Each picked claim is shown by its sentence in the reader's language when it has one,
 otherwise by its most representative sentence, tagged with that sentence's language; when
 the story has an article in the reader's language, claims that can be shown in it come
@@ -49,6 +50,9 @@ def summarize(claims: Sequence[Claim], alignment: StoryAlignment,
     spread = float(sal.max() - sal.min()) or 1.0
     support = np.array([len(c.sources) for c in claims], dtype=np.float64)
     relevance = support / support.max() + (sal - sal.min()) / spread
+    # news puts what matters first: a claim made in an article's lead counts for more
+    relevance = relevance + 0.5 * np.array([
+        max(1.0 / (1 + alignment.units[u].sentence) for u in c.units) for c in claims])
     if reader_language and any(u.language == reader_language for u in alignment.units):
         # an article in the reader's language exists: prefer what it can be read in
         relevance = relevance + 0.5 * np.array([
