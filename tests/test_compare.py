@@ -144,3 +144,13 @@ def test_article_without_sentences_gives_an_empty_comparison(cw: object) -> None
     al = align_articles([empty, EN], cw.encoder)  # type: ignore[attr-defined]
     claims = build_claims(al, [empty, EN])
     assert claims.shared == [] and len(claims.unique) == len(EN.sentences)
+
+
+def test_a_long_story_keeps_one_article_per_source_first() -> None:
+    from crosswire.brief import choose_articles
+
+    arts = [Article(text="x", id=i, source=src) for i, src in
+            enumerate(["A", "A", "A", "B", "A", "C"], start=1)]
+    chosen = choose_articles(arts, 4)
+    assert [a.id for a in chosen] == [1, 2, 4, 6]  # A, B and C first, then A again, in order
+    assert choose_articles(arts, 10) == arts
