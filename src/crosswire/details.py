@@ -68,53 +68,50 @@ def split_pieces(text: str, min_words: int = 2) -> list[tuple[int, int]]:
     return pieces
 
 
+_TRIM = " ,;:،؛，；—–"
+
+
 def _without(text: str, piece: tuple[int, int]) -> str:
-    return (text[:piece[0]] + text[piece[1]:]).strip(" ,;:،؛，；")
+    return (text[:piece[0]] + text[piece[1]:]).strip(_TRIM)
 
 
 def find_details(encoder: Encoder, alignment: StoryAlignment, claims: Sequence[Claim],
                  tolerance: float = 0.005, carried: float = 0.02, min_words: int = 4
                  ) -> None:
     """Attach to each shared claim the pieces of its sentences that only their source states."""
-    jobs: list[tuple[Claim, int, list[tuple[int, int]], np.ndarray]] = []
+    jobs: list[tuple[Claim, int, Support, list[tuple[int, int]], np.ndarray]] = []
     texts: list[str] = []
     for claim in claims:
         if not claim.shared:
             continue
-        for m in claim.units:
-            unit = alignment.units[m]
-            source = next(s.source for s in claim.support if s.article_id == unit.article_id
-                          and s.sentence == unit.sentence)
-            others = [o for o in claim.units
-                      if next(s.source for s in claim.support
-                              if s.article_id == alignment.units[o].article_id
-                              and s.sentence == alignment.units[o].sentence) != source]
-            pieces = split_pieces(unit.text)
+        # build_claims lists a claim's support in the order of its units
+        for m, support in zip(claim.units, claim.support, strict=True):
+            others = [o for o, s in zip(claim.units, claim.support, strict=True)
+                      if s.source != support.source]
+            pieces = split_pieces(support.text)
             if not others or not 2 <= len(pieces) <= _MAX_PIECES:
                 continue
             target = alignment.vectors[others].mean(axis=0)
             target = target / (np.linalg.norm(target) or 1.0)
-            jobs.append((claim, m, pieces, target))
-            texts.extend(_without(unit.text, p) for p in pieces)
+            jobs.append((claim, m, support, pieces, target))
+            texts.extend(_without(support.text, p) for p in pieces)
     if not jobs:
         return
     vectors = encoder.encode_passages(texts)
     k = 0
-    for claim, m, pieces, target in jobs:
-        unit = alignment.units[m]
+    for claim, m, support, pieces, target in jobs:
         base = float(alignment.vectors[m] @ target)
         gains = [float(vectors[k + i] @ target) - base for i in range(len(pieces))]
         k += len(pieces)
         if min(gains) > -carried:
             continue  # no piece carries the match: nothing to tell apart
-        source = next(s.source for s in claim.support if s.article_id == unit.article_id
-                      and s.sentence == unit.sentence)
         for n, ((a, b), gain) in enumerate(zip(pieces, gains, strict=True)):
-            text = unit.text[a:b].strip(" ,;:،؛，；—–")
+            piece = support.text[a:b]
+            text = piece.strip(_TRIM)
             if n == 0 and _size(text) < 6:
                 continue  # a lead-in ("Based on expert analysis,") is no detail
             if gain >= -tolerance and _size(text) >= min_words:
-                lead = len(unit.text[a:b]) - len(unit.text[a:b].lstrip(" ,;:،؛，；—–"))
-                start = unit.start + a + lead
-                claim.details.append(Support(unit.article_id, unit.sentence, start,
-                                             start + len(text), unit.language, source, text))
+                start = support.start + a + len(piece) - len(piece.lstrip(_TRIM))
+                claim.details.append(Support(support.article_id, support.sentence, start,
+                                             start + len(text), support.language,
+                                             support.source, text))
