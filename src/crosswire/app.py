@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crosswire.config import Settings, load_settings
 from crosswire.embed import CachedEncoder, Encoder, make_encoder
@@ -30,6 +30,9 @@ from crosswire.models import (
 from crosswire.pipeline import Pipeline
 from crosswire.store import Store, StoryFilter, open_store
 from crosswire.store.vector_cache import VectorCache
+
+if TYPE_CHECKING:
+    from crosswire.brief import Brief, BriefOptions
 
 _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
@@ -158,6 +161,30 @@ class Crosswire:
 
     def story(self, story_id: int) -> Story:
         return self.store.get_story(story_id, with_articles=True)
+
+    def brief_options(self) -> BriefOptions:
+        from crosswire.align import AlignOptions
+        from crosswire.brief import BriefOptions
+
+        s = self.settings
+        return BriefOptions(
+            align=AlignOptions(threshold=s.align_threshold, gap=s.align_gap,
+                               many_drop=s.align_many_drop,
+                               max_sentences=s.compare_max_sentences),
+            max_articles=s.compare_max_articles, summary_sentences=s.brief_summary_sentences)
+
+    def brief(self, story_id: int, language: str | None = None) -> Brief:
+        """How each source and language tells a story: shared and unique claims (with the
+        sentences behind them), contradictions, omissions and a summary. ``language`` is the
+        reader's (default: the ``reader_language`` setting)."""
+        from crosswire.brief import build_brief
+        from crosswire.pipeline import normalize_language
+
+        story = self.store.get_story(story_id, with_articles=False)
+        articles = [self.store.get_article(a.id) for a in
+                    self.store.list_articles(story_id=story_id) if a.id is not None]
+        reader = normalize_language(language or self.settings.reader_language)
+        return build_brief(story, articles, self.encoder, self.brief_options(), reader)
 
     def stories(
         self, language: str | None = None, source: str | None = None,

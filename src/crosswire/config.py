@@ -106,6 +106,24 @@ class Settings:
     alert_webhook: str | None = None
     """URL that ``watch`` POSTs each new alert to as JSON (``--webhook``)."""
 
+    # --- compare and brief -------------------------------------------------------------------
+    align_threshold: float = 1.9
+    """Calibrated score (standard deviations above the story's background similarity) that
+    two sentences of different articles need to count as the same claim."""
+    align_gap: float = 0.2
+    """How far an aligned pair must beat each sentence's second-best candidate."""
+    align_many_drop: float = 0.75
+    """How much lower than its neighbour a sentence may score and still join a match
+    (many-to-one)."""
+    compare_max_sentences: int = 40
+    """Sentences per article compared in a brief (from the top of the article)."""
+    compare_max_articles: int = 40
+    """Articles compared in a brief (each source's first article first)."""
+    reader_language: str = "en"
+    """Language a brief prefers for its headline, summary and claim texts (``--lang``)."""
+    brief_summary_sentences: int = 5
+    """Sentences in a brief's summary."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""
