@@ -52,6 +52,8 @@ bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/actors.py
 	$(PY) bench/events.py
+	$(PY) bench/warc.py
+	$(PY) bench/brief.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -18,6 +18,7 @@ from crosswire.config import Settings, load_settings
 from crosswire.embed import CachedEncoder, Encoder, make_encoder
 from crosswire.errors import NotFound
 from crosswire.ingest.files import SourceReader
+from crosswire.ingest.live import LiveReader
 from crosswire.models import (
     Actor,
     Article,
@@ -33,6 +34,7 @@ from crosswire.store import Store, StoryFilter, open_store
 from crosswire.store.vector_cache import VectorCache
 
 if TYPE_CHECKING:
+    from crosswire.brief import Brief, BriefOptions
     from crosswire.events.graph import Change, Graph
 
 _encoders: dict[str, Encoder] = {}
@@ -58,6 +60,7 @@ class Crosswire:
         self._store = store
         self._encoder: CachedEncoder | None = None
         self._pipeline: Pipeline | None = None
+        self._live: LiveReader | None = None
 
     # --- lazily built parts ----------------------------------------------------------------
     @property
@@ -78,7 +81,17 @@ class Crosswire:
             self._pipeline = Pipeline.build(self.settings, self.store, self.encoder)
         return self._pipeline
 
+    @property
+    def live(self) -> LiveReader:
+        """URLs and feeds (fetch guard, feed state); shared by ingest and watch."""
+        if self._live is None:
+            self._live = LiveReader(self.settings, self.store)
+        return self._live
+
     def close(self) -> None:
+        if self._live is not None:
+            self._live.close()
+            self._live = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -96,17 +109,22 @@ class Crosswire:
         self.close()
 
     # --- write side ------------------------------------------------------------------------
-    def reader(self, stdin: Any = None) -> SourceReader:
-        return SourceReader(self.settings.max_document_bytes, self.settings.encoding, stdin)
+    def reader(self, stdin: Any = None, progress: Any = None) -> SourceReader:
+        return SourceReader(self.settings.max_document_bytes, self.settings.encoding, stdin,
+                            live=self.live, progress=progress)
 
     def ingest(
         self, sources: Sequence[str], source: str | None = None, language: str | None = None,
         on_result: Callable[[IngestResult], None] | None = None, stdin: Any = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> IngestSummary:
-        """Ingest files, folders, JSONL, ``-`` (stdin); see ``crosswire ingest --help``."""
-        items = self.reader(stdin).read(sources)
-        return self.ingest_documents(items, source=source, language=language,
-                                     on_result=on_result)
+        """Ingest files, folders, JSONL, WARC, ``-`` (stdin), URLs and feeds; see
+        ``crosswire ingest --help``. ``progress(origin, done, total)`` reports long archives."""
+        reader = self.reader(stdin, progress)
+        summary = self.ingest_documents(reader.read(sources), source=source, language=language,
+                                        on_result=on_result)
+        summary.notes.extend(reader.notes)
+        return summary
 
     def ingest_documents(
         self, items: Iterable[RawDocument | IngestResult], source: str | None = None,
@@ -115,7 +133,15 @@ class Crosswire:
         if source is not None:
             items = (replace(x, source=source) if isinstance(x, RawDocument) else x
                      for x in items)
-        return self.pipeline.ingest(items, forced_language=language, on_result=on_result)
+        live = self._live
+
+        def report(result: IngestResult) -> None:
+            if live is not None:  # feed items learn what became of their page
+                live.record(result)
+            if on_result is not None:
+                on_result(result)
+
+        return self.pipeline.ingest(items, forced_language=language, on_result=report)
 
     def ingest_text(self, text: str, title: str | None = None, **fields: Any) -> IngestResult:
         """Ingest one text given in code; returns what happened to it."""
@@ -142,6 +168,42 @@ class Crosswire:
 
     def story(self, story_id: int) -> Story:
         return self.store.get_story(story_id, with_articles=True)
+
+    def brief_options(self) -> BriefOptions:
+        from crosswire.align import AlignOptions
+        from crosswire.brief import BriefOptions
+
+        s = self.settings
+        return BriefOptions(
+            align=AlignOptions(threshold=s.align_threshold, gap=s.align_gap,
+                               many_drop=s.align_many_drop,
+                               max_sentences=s.compare_max_sentences),
+            max_articles=s.compare_max_articles, summary_sentences=s.brief_summary_sentences)
+
+    def brief(self, story_id: int, language: str | None = None) -> Brief:
+        """How each source and language tells a story: shared and unique claims (with the
+        sentences behind them), contradictions, omissions and a summary. ``language`` is the
+        reader's (default: the ``reader_language`` setting)."""
+        from crosswire.brief import build_brief
+        from crosswire.pipeline import normalize_language
+
+        story = self.store.get_story(story_id, with_articles=False)
+        articles = [self.store.get_article(a.id) for a in
+                    self.store.list_articles(story_id=story_id) if a.id is not None]
+        reader = normalize_language(language or self.settings.reader_language)
+        events = None
+        if self.settings.events_enabled:
+            from crosswire.brief import EventSummary
+
+            events = [EventSummary(id=str(e.id), type=e.type,
+                                   source=e.source_name or e.source,
+                                   target=e.target_name or e.target,
+                                   date=e.first_seen.isoformat() if e.first_seen else None,
+                                   hedged=e.hedged,
+                                   evidence=tuple(x.to_dict() for x in e.evidence))
+                      for e in self.events(story=story_id, limit=200)]
+        return build_brief(story, articles, self.encoder, self.brief_options(), reader,
+                           events=events)
 
     def stories(
         self, language: str | None = None, source: str | None = None,

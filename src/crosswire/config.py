@@ -77,6 +77,53 @@ class Settings:
     """Add the actors an article names to its story keys (the ``actors`` feature of the story
     model; the bundled model gives it weight 0, see docs/stories.md)."""
 
+    # --- live sources (fetching, feeds, alerts) ---------------------------------------------
+    allow_private: bool = False
+    """Fetch private, loopback and link-local addresses too (``--allow-private``)."""
+    allow_addresses: tuple[str, ...] = ()
+    """Private addresses that may be fetched anyway: ``IP``, ``IP:PORT`` or a network (CIDR)."""
+    user_agent: str = ""
+    """User-Agent for every request; empty means ``crosswire/VERSION (...)``."""
+    fetch_timeout: float = 15.0
+    """Seconds to wait to connect, and for each read or write, before a request times out."""
+    fetch_deadline: float = 60.0
+    """Seconds one download may take in all (stops servers that send a byte at a time)."""
+    fetch_retries: int = 2
+    """Retries after a timeout, a connection error, HTTP 429 or a 5xx answer."""
+    fetch_backoff: float = 1.0
+    """Seconds before the first retry; doubled for each further retry."""
+    fetch_max_redirects: int = 5
+    """Redirects followed per request (each hop is checked against the address policy)."""
+    fetch_host_interval: float = 1.0
+    """Minimum seconds between two requests to the same host (robots.txt Crawl-delay may
+    raise it, up to a minute)."""
+    respect_robots: bool = True
+    """Obey robots.txt (fetched once per host and day)."""
+    feed_max_items: int = 200
+    """Items read from one feed or sitemap per poll (newest first when dated)."""
+    feed_item_attempts: int = 3
+    """Polls that retry an item page after a temporary failure (timeout, 5xx) before giving up."""
+    alert_webhook: str | None = None
+    """URL that ``watch`` POSTs each new alert to as JSON (``--webhook``)."""
+
+    # --- compare and brief -------------------------------------------------------------------
+    align_threshold: float = 1.9
+    """Calibrated score (standard deviations above the story's background similarity) that
+    two sentences of different articles need to count as the same claim."""
+    align_gap: float = 0.2
+    """How far an aligned pair must beat each sentence's second-best candidate."""
+    align_many_drop: float = 0.75
+    """How much lower than its neighbour a sentence may score and still join a match
+    (many-to-one)."""
+    compare_max_sentences: int = 40
+    """Sentences per article compared in a brief (from the top of the article)."""
+    compare_max_articles: int = 40
+    """Articles compared in a brief (each source's first article first)."""
+    reader_language: str = "en"
+    """Language a brief prefers for its headline, summary and claim texts (``--lang``)."""
+    brief_summary_sentences: int = 5
+    """Sentences in a brief's summary."""
+
     # --- events ------------------------------------------------------------------------------
     events_enabled: bool = True
     """Code events (who did what to whom) in every ingested article."""

@@ -345,6 +345,7 @@ class IngestSummary:
     duplicates: int = 0
     rejected: list[IngestResult] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. WARC records skipped, by kind
 
     def add(self, result: IngestResult) -> None:
         if result.status == "stored":
@@ -371,4 +372,5 @@ class IngestSummary:
                 {"origin": r.origin, "line": r.line, "reason": r.reason} for r in self.rejected
             ],
             "article_ids": list(self.article_ids),
+            "notes": list(self.notes),
         }

@@ -41,35 +41,20 @@ import numpy as np
 from crosswire.embed import Encoder
 from crosswire.errors import ConfigError
 from crosswire.models import Article
+from crosswire.numbers import number_keys
 
 DATA = Path(__file__).parent / "data"
 BACKGROUND = DATA / "background.txt"
 DEFAULT_MODEL = DATA / "story_model.json"
 
 # --- keys: evidence that needs no model -----------------------------------------------------
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[ ,.\u202f\u00a0]\d{3})+|\d+)(?:[.,](\d+))?(?![\w])")
 _NAME = re.compile(r"(?<![\w'’])([A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w'’-]{2,})")
-_COMMON_YEARS = re.compile(r"^(19|20)\d\d$")
 MAX_ARTICLE_KEYS = 100
 MAX_STORY_KEYS = 400
 
 # key prefix -> feature; "n:" numbers and "w:" names share one feature
 KEY_KINDS = {"n": "names", "w": "names", "a": "actors"}
 FEATURES = ("meaning", "names", "actors", "gap", "size")
-
-
-def _number_key(whole: str, frac: str | None) -> str | None:
-    digits = re.sub(r"[ ,.\u202f\u00a0]", "", whole)
-    if len(digits) > 12:
-        return None
-    if frac and len(frac) == 3 and len(whole) <= 3:  # "10.000" / "10,000": thousands
-        digits, frac = digits + frac, None
-    value = digits.lstrip("0") or "0"
-    if frac:
-        value = f"{value}.{frac.rstrip('0')}".rstrip(".")
-    if _COMMON_YEARS.match(value) or len(value) == 1:
-        return None  # years and single digits say little about which story this is
-    return "n:" + value
 
 
 def fold(word: str) -> str:
@@ -84,11 +69,8 @@ def fold(word: str) -> str:
 def article_keys(article: Article) -> frozenset[str]:
     """Numbers and capitalised names, folded; title and lead first when the list is cut."""
     text = f"{article.title or ''}\n{article.text}"
-    keys: list[str] = []
-    for m in _NUMBER.finditer(text):
-        k = _number_key(m.group(1), m.group(2))
-        if k:
-            keys.append(k)
+    # figures only: clock times depend on the outlet's time zone
+    keys: list[str] = [k for k in number_keys(text, article.language) if k.startswith("n:")]
     for m in _NAME.finditer(text):
         word = fold(m.group(1))
         if len(word) >= 4:

@@ -64,6 +64,18 @@ _RELATIVE = re.compile(r"^(\d+(?:\.\d+)?)\s*([smhdw])$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
+def parse_duration(value: str) -> float | None:
+    """Seconds in a duration such as 45s, 10m, 1.5h, 7d, 2w (or a bare number of seconds)."""
+    v = value.strip()
+    m = _RELATIVE.match(v)
+    if m:
+        return float(m.group(1)) * _UNITS[m.group(2)]
+    try:
+        return float(v)
+    except ValueError:
+        return None
+
+
 def parse_when(value: str | None) -> datetime | None:
     """ISO date/date-time, or a duration back from now such as 90m, 24h, 7d, 2w."""
     if value is None:

@@ -84,6 +84,38 @@ def entities(ctx: click.Context, gold: str, errors: int, as_json: bool) -> None:
                       f"(gold {e['gold']})", markup=False)
 
 
+@eval_group.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", metavar="NAME", help="Only the cases of this split (e.g. dev, test).")
+@click.option("--show-errors", is_flag=True, help="Also list the missed and wrong pairs.")
+@json_option
+@click.pass_context
+@handle_errors
+def alignment(ctx: click.Context, gold: str, split: str | None, show_errors: bool,
+              as_json: bool) -> None:
+    """Cross-lingual claim alignment: precision/recall/F1 over aligned sentence pairs.
+
+    GOLD is JSONL, one case (a few articles as labelled sentences) a line; see
+    docs/compare.md. Nothing is stored.
+    """
+    from crosswire.evaluation.alignment import evaluate_alignment
+
+    app = get_app(ctx)
+    result = evaluate_alignment(gold, app.encoder, app.brief_options().align, split)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+    for name, row in result["by_language_pair"].items():
+        out.print(f"{name}: F1 {row['f1']:.3f} over {row['gold']} gold pairs", markup=False)
+    for r in result["rejected"]:
+        out.print(f"rejected line {r['line']}: {r['reason']}", markup=False)
+    if show_errors:
+        for kind in ("missed", "wrong"):
+            for e in result[kind]:
+                out.print(f"{kind} ({e['case']}): {e['a']}  <->  {e['b']}", markup=False)
+
+
 @eval_group.command(name="events")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.option("--errors", default=30, show_default=True,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from crosswire.cli.common import emit_json, err, get_app, handle_errors, json_option, out
+from crosswire.cli.live import allow_private_option, apply_allow_private
 from crosswire.models import IngestResult
 
 
@@ -27,17 +29,21 @@ def _progress(enabled: bool, total: int | None = None) -> Progress:
               help="Language of every document (ISO 639-1), instead of detecting it.")
 @click.option("--encoding", metavar="NAME",
               help="Read text files in this encoding instead of requiring UTF-8.")
+@allow_private_option
 @json_option
 @click.pass_context
 @handle_errors
 def ingest(ctx: click.Context, sources: tuple[str, ...], source_name: str | None,
-           language: str | None, encoding: str | None, as_json: bool) -> None:
-    """Ingest SOURCES: files, folders (recursive), .jsonl(.gz), .html, .txt, .md, or - (stdin).
+           language: str | None, encoding: str | None, allow_private: bool,
+           as_json: bool) -> None:
+    """Ingest SOURCES: files, folders (recursive), .jsonl(.gz), .html, .txt, .md, .warc(.gz),
+    http(s) URLs of pages, feeds (RSS, Atom, JSON Feed) or sitemaps, or - (stdin).
 
     Prints a summary: stored, updated (same URL, new content), duplicates skipped, and one
     line per rejected input with its reason. Exit status 1 when anything was rejected.
     """
     app = get_app(ctx)
+    apply_allow_private(app, allow_private)
     if encoding:
         import codecs
 
@@ -63,8 +69,12 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], source_name: str | None
                      f" · {counts['rejected']} rejected")
             bar.update(task, advance=1, extra=extra)
 
+        def on_progress(origin: str, done: int, total: int) -> None:
+            pct = f"{100 * done / total:.0f}%" if total else "?"
+            bar.update(task, description=f"ingesting {Path(origin).name} ({pct})")
+
         summary = app.ingest(list(sources), source=source_name, language=language,
-                             on_result=on_result)
+                             on_result=on_result, progress=on_progress)
     if as_json:
         emit_json(summary.to_dict())
     else:
@@ -72,6 +82,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], source_name: str | None
                   f"duplicates skipped {summary.duplicates}, rejected {len(summary.rejected)}")
         for r in summary.rejected:
             out.print(f"rejected {r.where}: {r.reason}", markup=False)
+        for note in summary.notes:
+            err.print(note, markup=False)
     if summary.rejected:
         sys.exit(1)
 

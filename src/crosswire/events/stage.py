@@ -10,6 +10,8 @@ reports and groups them into its story's events (``merge.store_article_events``)
 changes of the last commit are kept in ``last_changes`` for alerting.
 
 ``recode`` codes every stored article again (after a new model, lexicon or actor links).
+``event_refs`` is what ``alerts.EVENT_SOURCE`` calls, so watchlists with event types alert on
+the events a commit creates (the alert hook runs after the events hook).
 """
 
 from __future__ import annotations
@@ -21,12 +23,28 @@ from crosswire.actors.kb import load_kb
 from crosswire.config import Settings
 from crosswire.embed import Encoder
 from crosswire.events.code import EventCoder
-from crosswire.events.merge import EventChanges, rebuild_events, store_article_events
+from crosswire.events.merge import (
+    EventChanges,
+    events_created_by,
+    rebuild_events,
+    store_article_events,
+)
 from crosswire.events.model import EventModel
 from crosswire.models import Article, CodedEvent
 from crosswire.store import Store
+from crosswire.watchlists import EventRef
 
 _coders: dict[tuple[int, str, bool, int, float], EventCoder] = {}
+
+
+def event_refs(store: Store, article: Article) -> list[EventRef]:
+    """The events an article's commit created, as watchlists match them (alerts on new
+    events of a watched type: ``alerts.EVENT_SOURCE``)."""
+    if article.id is None:
+        return []
+    return [EventRef(id=str(e.id), type=e.type, source=e.source_name or e.source,
+                     target=e.target_name or e.target)
+            for e in events_created_by(store, article.id)]
 
 
 def coder_for(settings: Settings) -> EventCoder:

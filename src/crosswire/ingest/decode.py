@@ -103,3 +103,56 @@ def decode_bytes(data: bytes, encoding: str | None = None, html: bool = False) -
     if controls > max(8, len(text[:20000]) // 20):
         raise InputError("binary file, not text (too many control characters)")
     return text
+
+
+def charset_of(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value, if any."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset":
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _strict(data: bytes, encoding: str | None) -> str | None:
+    if not encoding:
+        return None
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def decode_web_bytes(data: bytes, declared: str | None = None, html: bool = False
+                     ) -> tuple[str, str]:
+    """Decode a fetched body whose declared charset may be wrong; returns (text, encoding).
+
+    Order: a BOM; valid UTF-8 with non-ASCII bytes (servers that label UTF-8 pages Latin-1 are
+    common, and other encodings almost never form valid multi-byte UTF-8 by accident); the
+    Content-Type charset; the page's ``<meta charset>``; charset-normalizer's guess. Raises
+    ``InputError`` for binary data or when nothing decodes it.
+    """
+    if not data.strip():
+        raise InputError("empty response (no text)")
+    what = _looks_binary(data)
+    if what:
+        raise InputError(f"binary response, not text (looks like {what})")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", "replace"), "utf-8"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace"), "utf-16"
+    candidates: list[str | None] = []
+    if not data.isascii():
+        candidates.append("utf-8")
+    candidates += [declared, declared_charset(data) if html else None, "utf-8"]
+    for enc in candidates:
+        text = _strict(data, enc)
+        if text is not None:
+            assert enc is not None
+            return text, codecs.lookup(enc).name
+    guess = _guess(data)
+    text = _strict(data, guess)
+    if text is None or guess is None:
+        raise InputError(f"cannot decode the response: it is not valid {declared or 'UTF-8'} "
+                         "and its encoding could not be recognised")
+    return text, codecs.lookup(guess).name

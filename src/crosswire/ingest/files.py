@@ -1,4 +1,5 @@
-"""Read sources into ``RawDocument``s: files, folders, JSONL (optionally gzipped) and stdin.
+"""Read sources into ``RawDocument``s: files, folders, JSONL (optionally gzipped), WARC, stdin
+and, through the live reader (``ingest/live.py``), URLs and feeds.
 
 Yields one ``RawDocument`` per article, or an ``IngestResult`` with status ``rejected`` for
 input that cannot become one (missing file, unsupported type, binary, bad encoding, too big,
@@ -18,16 +19,21 @@ import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from crosswire.errors import InputError
 from crosswire.ingest.decode import check_size, decode_bytes
 from crosswire.models import IngestResult, RawDocument
 
+if TYPE_CHECKING:
+    from crosswire.ingest.live import LiveReader
+    from crosswire.ingest.warc import Progress
+
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
-SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES)
+WARC_SUFFIXES = {".warc", ".warc.gz"}
+SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES)
 
 _TEXT_KEYS = ("text", "content", "body")
 _STR_FIELDS = ("title", "url", "source", "language", "html")
@@ -92,10 +98,14 @@ class SourceReader:
     """Turns the user's SOURCE arguments into documents; see the module docstring."""
 
     def __init__(self, max_bytes: int, encoding: str | None = None,
-                 stdin: IO[bytes] | None = None) -> None:
+                 stdin: IO[bytes] | None = None, live: LiveReader | None = None,
+                 progress: Progress | None = None) -> None:
         self.max_bytes = max_bytes
         self.encoding = encoding
         self.stdin = stdin
+        self.live = live
+        self.progress = progress  # (origin, bytes done, bytes total) for long archives
+        self.notes: list[str] = []  # per-source remarks for the summary (skipped records)
 
     def read(self, sources: Iterable[str]) -> Iterator[Item]:
         for src in sources:
@@ -107,8 +117,11 @@ class SourceReader:
                 yield from self._read_path(Path(src))
 
     def read_url(self, url: str) -> Iterator[Item]:
-        """URLs are handled by the live-sources reader; without it they are refused."""
-        yield reject(url, "URLs are not supported by this build; save the page and ingest the file")
+        """A page or a feed's pages, through the live reader (fetch guard, feed state)."""
+        if self.live is None:
+            yield reject(url, "URLs need the live reader (crosswire.open(...).ingest does this)")
+            return
+        yield from self.live.read_url(url)
 
     # --- paths -----------------------------------------------------------------------------
     def _read_path(self, path: Path) -> Iterator[Item]:
@@ -139,6 +152,11 @@ class SourceReader:
     def read_file(self, path: Path) -> Iterator[Item]:
         origin = str(path)
         suffix = suffix_of(path)
+        if suffix in WARC_SUFFIXES:
+            from crosswire.ingest.warc import read_warc
+
+            yield from read_warc(path, self.max_bytes, self.progress, self.notes)
+            return
         try:
             if suffix in JSONL_SUFFIXES:
                 opener = gzip.open if suffix.endswith(".gz") else open

@@ -88,6 +88,72 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        6,
+        "live sources: fetch state, feeds, feed items, watchlists, alerts",
+        [
+            """CREATE TABLE fetch_state (
+                url TEXT PRIMARY KEY,
+                final_url TEXT,
+                status INTEGER,
+                etag TEXT,
+                last_modified TEXT,
+                fetched TEXT NOT NULL
+            )""",
+            "CREATE INDEX fetch_state_final ON fetch_state(final_url)",
+            """CREATE TABLE feeds (
+                id INTEGER PRIMARY KEY,
+                url TEXT NOT NULL UNIQUE,
+                title TEXT,
+                kind TEXT,
+                added TEXT NOT NULL,
+                last_poll TEXT,
+                last_ok TEXT,
+                last_error TEXT,
+                n_errors INTEGER NOT NULL DEFAULT 0,
+                etag TEXT,
+                last_modified TEXT
+            )""",
+            """CREATE TABLE feed_items (
+                feed_id INTEGER NOT NULL REFERENCES feeds(id),
+                item_key TEXT NOT NULL,
+                url TEXT NOT NULL,
+                title TEXT,
+                published TEXT,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                article_id INTEGER,
+                reason TEXT,
+                first_seen TEXT NOT NULL,
+                updated TEXT NOT NULL,
+                PRIMARY KEY (feed_id, item_key)
+            )""",
+            "CREATE INDEX feed_items_status ON feed_items(feed_id, status)",
+            "CREATE INDEX feed_items_url ON feed_items(url)",
+            """CREATE TABLE watchlists (
+                id INTEGER PRIMARY KEY,
+                name TEXT,
+                criteria TEXT NOT NULL,
+                created TEXT NOT NULL,
+                removed TEXT
+            )""",
+            """CREATE TABLE alerts (
+                id INTEGER PRIMARY KEY,
+                watchlist_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                dedupe_key TEXT NOT NULL UNIQUE,
+                story_id INTEGER,
+                article_id INTEGER,
+                event_id TEXT,
+                created TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                delivered TEXT,
+                delivery_error TEXT
+            )""",
+            "CREATE INDEX alerts_story ON alerts(watchlist_id, story_id)",
+            "CREATE INDEX alerts_created ON alerts(created)",
+        ],
+    ),
 ]
 
 MIGRATIONS.append(
