@@ -18,6 +18,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """The inverse of ``iso``: a stored ISO 8601 text back to a datetime (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def iso(dt: datetime | None) -> str | None:
     """ISO 8601 in UTC, second precision: sortable as text and stable across backends."""
     if dt is None:

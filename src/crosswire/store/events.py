@@ -15,11 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from crosswire.models import CodedEvent, Event, Evidence, iso, utc_now
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+from crosswire.models import CodedEvent, Event, Evidence, from_iso, iso, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +194,8 @@ class EventStoreMixin:
                      source=r[4] or None, target=r[5] or None, mutual=bool(r[6]),
                      negated=bool(r[7]), hedged=bool(r[8]), reported=bool(r[9]),
                      n_reports=int(r[10]), n_articles=int(r[11]), n_sources=int(r[12]),
-                     languages=json.loads(r[13] or "[]"), first_seen=_dt(r[14]),
-                     last_seen=_dt(r[15]), source_name=r[16], target_name=r[17])
+                     languages=json.loads(r[13] or "[]"), first_seen=from_iso(r[14]),
+                     last_seen=from_iso(r[15]), source_name=r[16], target_name=r[17])
 
     def list_events(self, f: EventFilter, limit: int = 50, offset: int = 0,
                     with_evidence: bool = True) -> list[Event]:
@@ -269,7 +265,7 @@ class EventStoreMixin:
                 ev = by_id[int(r[0])]
                 item = Evidence(article_id=int(r[1]), sentence_index=int(r[2]), start=int(r[3]),
                                 end=int(r[4]), language=r[5], sentence=r[6] or "",
-                                source=r[7], published=_dt(r[8]), hedged=bool(r[9]),
+                                source=r[7], published=from_iso(r[8]), hedged=bool(r[9]),
                                 negated=bool(r[10]), reported=bool(r[11]), mode=r[12])
                 if not any(x.article_id == item.article_id and
                            x.sentence_index == item.sentence_index for x in ev.evidence):
