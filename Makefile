@@ -38,6 +38,7 @@ demo: $(STAMP)
 	@if [ -d "$(SEEDS)" ]; then $(CW) --db $(DEMO_DB) ingest $(SEEDS)/*.txt || test $$? -eq 1; \
 	 else echo "(no $(SEEDS): skipping the seed articles)"; fi
 	$(CW) --db $(DEMO_DB) stories
+	$(CW) --db $(DEMO_DB) events --limit 12
 	$(CW) eval clustering src/crosswire/data/demo/articles.jsonl
 
 test: $(STAMP) $(ST_STAMP)
@@ -50,6 +51,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/actors.py
+	$(PY) bench/events.py
 	$(PY) bench/warc.py
 	$(PY) bench/brief.py
 

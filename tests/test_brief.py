@@ -104,7 +104,10 @@ def test_brief_json_has_the_interface_fields(seeds_brief: dict[str, Any]) -> Non
     assert {"text", "language", "support"} <= set(claim)
     assert {"article_id", "sentence"} <= set(claim["support"][0])
     # capabilities that did not run are null, not empty lists that would read as "none"
-    assert seeds_brief["events"] is None and seeds_brief["provenance"] is None
+    assert seeds_brief["provenance"] is None
+    # events ran: the seeds' troops, with the sentences behind them
+    mobilize = [e for e in seeds_brief["events"] if e["type"] == "MOBILIZE"]
+    assert mobilize and mobilize[0]["source"] == "North Korea" and mobilize[0]["evidence"]
 
 
 def test_readers_language_shapes_the_summary(seeds_db: str,
@@ -124,7 +127,7 @@ def test_markdown_brief_in_the_terminal(seeds_db: str, seeds_brief: dict[str, An
     assert md.startswith("# New Changes in Military Alliances")
     for heading in ("## Summary", "## What the sources agree on", "## Each source's angle"):
         assert heading in md
-    assert "## Events" not in md  # no events capability: no empty section
+    assert "## Events" in md and "MOBILIZE: North Korea -> Russia" in md
     assert re.search(r"\[\d+\]§\d+", md)
 
 

@@ -242,13 +242,13 @@ def test_watchlists_alerts_and_webhook(tmp_path: Path) -> None:
         assert r.returncode == 0
         r = run_cli("watchlist", "add", "--actor", "North Korea", "--event-type", "mobilize",
                     db=db)
-        assert r.returncode == 0 and "waiting for events data" in r.stderr
+        assert r.returncode == 0 and "waiting for" not in r.stderr  # events are coded
         r = run_cli("watchlist", "add", "--event-type", "INVADE", db=db)
         assert r.returncode == 2 and "not a PLOVER type" in r.stderr
         listed = json.loads(run_cli("watchlist", "list", "--json", db=db, check=True).stdout)
         waiting = {w["id"]: w["waiting_for"] for w in listed["watchlists"]}
-        assert waiting == {1: [], 2: [], 3: ["events"]}
-        assert "waiting for events data" in run_cli("watchlist", "list", db=db).stdout
+        assert waiting == {1: [], 2: [], 3: []}
+        assert "waiting for" not in run_cli("watchlist", "list", db=db).stdout
         # an actor given by any name is stored as the actor id
         assert [w["actors"] for w in listed["watchlists"]][2] == ["country:kp"]
 

@@ -62,13 +62,16 @@ def test_event_source_plugs_into_the_alert_hook(cw, monkeypatch: pytest.MonkeyPa
     w = Watchlist(id=None, event_types=("MOBILIZE",))
     wid = store.add_watchlist(w)
     watchlists = store.list_watchlists()
-    assert "events" not in alerts.available_data(store)  # no events capability in this build
+    # the events capability wired its source (migration 3 + EVENT_SOURCE): nothing coded yet
+    assert "events" in alerts.available_data(store)
+    monkeypatch.setattr(alerts, "EVENT_SOURCE", None)
+    assert "events" not in alerts.available_data(store)
     hook = alerts.AlertHook()
     with store.transaction():
         hook(store, article, False)
     assert store.list_alerts() == []
 
-    # what the events capability will do: set EVENT_SOURCE (and ship migration 3)
+    # a source that reports one event: the watchlist alerts on it
     monkeypatch.setattr(alerts, "EVENT_SOURCE",
                         lambda s, a: [EventRef("ev9", "MOBILIZE", "North Korea", "Russia")])
     with store.transaction():

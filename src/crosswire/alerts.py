@@ -16,9 +16,10 @@ Cost per article: one query for the watchlists (nothing else when there are none
 read, one casefold of the text, one regex per keyword watchlist. Alerts are deduplicated by a
 key (watchlist + story / article / event), so re-ingesting never alerts twice.
 
-Wiring events (issue 4): set ``EVENT_SOURCE`` to a function ``(store, article) ->
-list[EventRef]`` returning the events coded for the article; event-type watchlists become
-active once migration 3 is applied and ``EVENT_SOURCE`` is set. Actors (issue 2/3) need no
+Events (issue 4): ``EVENT_SOURCE`` is a function ``(store, article) -> list[EventRef]``
+returning the events the article's commit created (``coded_events``); event-type watchlists
+are active once migration 3 is applied and ``EVENT_SOURCE`` is set (``None`` switches them
+off). Actors (issue 2/3) need no
 wiring beyond the actors stage filling ``Article.mentions`` and migration 2.
 
 Webhook delivery POSTs each alert as one JSON object through the guarded ``Fetcher`` (address
@@ -48,7 +49,14 @@ log = logging.getLogger(__name__)
 
 ACTORS_MIGRATION = 2
 EVENTS_MIGRATION = 3
-EVENT_SOURCE: Callable[[Store, Article], Sequence[EventRef]] | None = None
+def coded_events(store: Store, article: Article) -> Sequence[EventRef]:
+    """The events the article's commit created (``crosswire.events.stage.event_refs``)."""
+    from crosswire.events.stage import event_refs
+
+    return event_refs(store, article)
+
+
+EVENT_SOURCE: Callable[[Store, Article], Sequence[EventRef]] | None = coded_events
 
 
 def available_data(store: Store) -> frozenset[str]:

@@ -22,6 +22,8 @@ from crosswire.ingest.live import LiveReader
 from crosswire.models import (
     Actor,
     Article,
+    CodedEvent,
+    Event,
     IngestResult,
     IngestSummary,
     RawDocument,
@@ -33,6 +35,7 @@ from crosswire.store.vector_cache import VectorCache
 
 if TYPE_CHECKING:
     from crosswire.brief import Brief, BriefOptions
+    from crosswire.events.graph import Change, Graph
 
 _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
@@ -151,9 +154,13 @@ class Crosswire:
         return IngestResult(status, "<api>", article_id=aid)  # type: ignore[arg-type]
 
     def recluster(self, progress: Callable[[int], None] | None = None) -> int:
+        """Rebuild every story, then regroup the events into the new stories."""
+        from crosswire.events.merge import rebuild_events
         from crosswire.stories import StoryAssigner, recluster
 
-        return recluster(self.store, StoryAssigner(self.settings, self.encoder), progress)
+        n = recluster(self.store, StoryAssigner(self.settings, self.encoder), progress)
+        rebuild_events(self.store)
+        return n
 
     # --- read side -------------------------------------------------------------------------
     def article(self, article_id: int) -> Article:
@@ -184,7 +191,19 @@ class Crosswire:
         articles = [self.store.get_article(a.id) for a in
                     self.store.list_articles(story_id=story_id) if a.id is not None]
         reader = normalize_language(language or self.settings.reader_language)
-        return build_brief(story, articles, self.encoder, self.brief_options(), reader)
+        events = None
+        if self.settings.events_enabled:
+            from crosswire.brief import EventSummary
+
+            events = [EventSummary(id=str(e.id), type=e.type,
+                                   source=e.source_name or e.source,
+                                   target=e.target_name or e.target,
+                                   date=e.first_seen.isoformat() if e.first_seen else None,
+                                   hedged=e.hedged,
+                                   evidence=tuple(x.to_dict() for x in e.evidence))
+                      for e in self.events(story=story_id, limit=200)]
+        return build_brief(story, articles, self.encoder, self.brief_options(), reader,
+                           events=events)
 
     def stories(
         self, language: str | None = None, source: str | None = None,
@@ -232,10 +251,92 @@ class Crosswire:
         return self.store.actor_neighbours(actor_id, limit)
 
     def relink(self, progress: Callable[[int], None] | None = None) -> int:
-        """Link every stored article again (after the knowledge base or actors_file changed)."""
+        """Link every stored article again (after the knowledge base or actors_file changed);
+        events depend on the links, so they are coded again too."""
         from crosswire.actors.resolve import relink
 
-        return relink(self.store, self.settings, progress)
+        n = relink(self.store, self.settings, progress)
+        if self.settings.events_enabled:
+            self.recode()
+        return n
+
+    # --- events ----------------------------------------------------------------------------
+    def events(self, actor: str | None = None, type: str | None = None,
+               story: int | None = None, since: datetime | None = None,
+               until: datetime | None = None, limit: int = 50, offset: int = 0,
+               evidence: bool = True) -> list[Event]:
+        """Events, most recently reported first; ``actor`` is any name or id, ``type`` a
+        PLOVER type."""
+        from crosswire.store.events import EventFilter
+
+        ids = (self.actor(actor).id,) if actor is not None else None
+        f = EventFilter(actor_ids=ids, type=check_event_type(type), story_id=story,
+                        since=since, until=until)
+        return self.store.list_events(f, limit=limit, offset=offset, with_evidence=evidence)
+
+    def event(self, event_id: int) -> Event:
+        ev = self.store.get_event(event_id)
+        if ev is None:
+            raise NotFound(f"no event with id {event_id}")
+        return ev
+
+    def events_created_by(self, article_id: int) -> list[Event]:
+        """The events first reported by this article (what its commit added): the hook for
+        alerts on new events."""
+        from crosswire.events.merge import events_created_by
+
+        return events_created_by(self.store, article_id)
+
+    def graph(self, actor: str | None = None, since: datetime | None = None,
+              until: datetime | None = None, types: list[str] | None = None,
+              include_hedged: bool = True, min_events: int = 1) -> Graph:
+        """The actor graph of events reported in [since, until); ``actor``'s ties only when
+        given."""
+        from crosswire.events.graph import build_graph
+
+        ids = [self.actor(actor).id] if actor is not None else None
+        return build_graph(self.store, ids, since, until,
+                           [check_event_type(t) or t for t in types or []],
+                           include_hedged, min_events)
+
+    def graph_changes(self, since: datetime, until: datetime,
+                      baseline_since: datetime | None = None,
+                      baseline_until: datetime | None = None, actor: str | None = None,
+                      types: list[str] | None = None) -> tuple[Graph, Graph, list[Change]]:
+        """Ties that are new, stronger, weaker or gone in [since, until) against a baseline
+        window (default: the window of the same length just before)."""
+        from crosswire.events.graph import compare_windows
+
+        b_until = baseline_until or since
+        b_since = baseline_since or (b_until - (until - since))
+        current = self.graph(actor, since, until, types)
+        baseline = self.graph(actor, b_since, b_until, types)
+        return current, baseline, compare_windows(current, baseline)
+
+    def recode(self, progress: Callable[[int], None] | None = None) -> int:
+        """Code the events of every stored article again (after a new model or lexicon)."""
+        from crosswire.events.stage import recode
+
+        return recode(self.store, self.settings, self.encoder, progress)
+
+    def code_text(self, text: str, language: str | None = None) -> list[CodedEvent]:
+        """Events in a text that is not stored (one coded sentence each)."""
+        from crosswire.events.stage import code_text
+
+        return code_text(text, language, self.settings, self.encoder)
+
+
+def check_event_type(value: str | None) -> str | None:
+    """A PLOVER type in capitals, or ``ConfigError`` naming the valid ones."""
+    if value is None:
+        return None
+    from crosswire.errors import ConfigError
+    from crosswire.events.plover import TYPES
+
+    t = value.strip().upper()
+    if t not in TYPES:
+        raise ConfigError(f"unknown event type {value!r}; expected one of {', '.join(TYPES)}")
+    return t
 
 
 def open(db: str | None = None, config: str | None = None, **overrides: Any) -> Crosswire:

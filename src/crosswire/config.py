@@ -124,6 +124,20 @@ class Settings:
     brief_summary_sentences: int = 5
     """Sentences in a brief's summary."""
 
+    # --- events ------------------------------------------------------------------------------
+    events_enabled: bool = True
+    """Code events (who did what to whom) in every ingested article."""
+    events_encoder: bool = True
+    """Use sentence vectors for the event type (off: cue words only, no encoder cost)."""
+    events_max_sentences: int = 40
+    """At most this many candidate sentences of an article are coded (those naming most
+    actors first)."""
+    events_secondary_probability: float = 0.2
+    """A second event in the same sentence is kept when its type has at least this
+    probability and its own cue word in another clause."""
+    events_model: str = ""
+    """An event model file from ``crosswire train events`` (empty: the bundled model)."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""

@@ -18,6 +18,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def from_iso(value: str | None) -> datetime | None:
+    """The inverse of ``iso``: a stored ISO 8601 text back to a datetime (None stays None)."""
+    return datetime.fromisoformat(value) if value else None
+
+
 def iso(dt: datetime | None) -> str | None:
     """ISO 8601 in UTC, second precision: sortable as text and stable across backends."""
     if dt is None:
@@ -73,6 +78,41 @@ class Mention:
     actor_type: str | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class CodedEvent:
+    """An event one sentence reports (filled by the events stage): who did what to whom.
+
+    ``sources`` and ``targets`` are actor ids (several when names are coordinated: "the US
+    and South Korea condemned..."); ``mutual`` means no direction ("X and Y signed a treaty").
+    ``trigger`` is the (start, end) of the action word in ``Article.text`` when one was found.
+    """
+
+    sentence: int
+    start: int
+    end: int
+    type: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    mode: str | None = None
+    mutual: bool = False
+    hedged: bool = False
+    negated: bool = False
+    reported: bool = False
+    confidence: float = 0.0
+    trigger: tuple[int, int] | None = None
+    event_id: int | None = None  # set once stored and grouped into an event
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "sentence": self.sentence, "start": self.start, "end": self.end, "type": self.type,
+            "mode": self.mode, "sources": list(self.sources), "targets": list(self.targets),
+            "mutual": self.mutual, "hedged": self.hedged, "negated": self.negated,
+            "reported": self.reported, "confidence": round(self.confidence, 4),
+            "trigger": list(self.trigger) if self.trigger else None,
+        }
+
+
 @dataclass(slots=True)
 class Article:
     """An article: metadata, clean text, removed debris, sentences and its vector."""
@@ -94,6 +134,7 @@ class Article:
     flags: list[str] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    events: list[CodedEvent] = field(default_factory=list)
     vector: np.ndarray | None = None
     n_tokens: int = 0
     keys: frozenset[str] = frozenset()
@@ -145,6 +186,7 @@ class Article:
                 }
                 for m in self.mentions
             ]
+            d["events"] = [e.to_dict() for e in self.events]
         return d
 
 
@@ -201,6 +243,83 @@ class Actor:
             "n_mentions": self.n_mentions, "n_articles": self.n_articles,
             "languages": self.languages, "known": self.known,
         }
+
+
+@dataclass(slots=True)
+class Evidence:
+    """One sentence that reports an event, pointing into its article's text."""
+
+    article_id: int
+    sentence_index: int
+    start: int
+    end: int
+    language: str | None
+    sentence: str
+    source: str | None = None
+    published: datetime | None = None
+    hedged: bool = False
+    negated: bool = False
+    reported: bool = False
+    mode: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "language": self.language,
+                "sentence": self.sentence, "sentence_index": self.sentence_index,
+                "start": self.start, "end": self.end, "source": self.source,
+                "published": iso(self.published), "hedged": self.hedged,
+                "negated": self.negated, "reported": self.reported, "mode": self.mode}
+
+
+@dataclass(slots=True)
+class Event:
+    """One real-world event in a story, with every sentence (any language) that reports it.
+
+    ``n_reports`` counts sentences, ``n_articles`` articles and ``n_sources`` independent
+    sources (``events.merge.independent_sources``). ``hedged`` means every report is hedged;
+    ``date`` is when it was first reported.
+    """
+
+    id: int
+    story_id: int | None
+    type: str
+    source: str | None
+    target: str | None
+    mode: str | None = None
+    source_name: str | None = None
+    target_name: str | None = None
+    mutual: bool = False
+    hedged: bool = False
+    negated: bool = False
+    reported: bool = False
+    n_reports: int = 0
+    n_articles: int = 0
+    n_sources: int = 0
+    languages: list[str] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def date(self) -> datetime | None:
+        return self.first_seen
+
+    def to_dict(self, evidence: bool = True) -> dict[str, Any]:
+        def actor(aid: str | None, name: str | None) -> dict[str, Any] | None:
+            return None if not aid else {"id": aid, "name": name or aid}
+
+        d: dict[str, Any] = {
+            "id": self.id, "type": self.type, "mode": self.mode,
+            "source": actor(self.source, self.source_name),
+            "target": actor(self.target, self.target_name),
+            "mutual": self.mutual, "hedged": self.hedged, "negated": self.negated,
+            "reported": self.reported, "story_id": self.story_id, "date": iso(self.first_seen),
+            "first_seen": iso(self.first_seen), "last_seen": iso(self.last_seen),
+            "n_reports": self.n_reports, "n_articles": self.n_articles,
+            "n_sources": self.n_sources, "languages": list(self.languages),
+        }
+        if evidence:
+            d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
 
 
 Status = Literal["stored", "updated", "duplicate", "rejected"]

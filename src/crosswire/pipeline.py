@@ -171,9 +171,10 @@ class EmbedStage:
 
 def default_stages(settings: Settings, encoder: Encoder) -> list[Stage]:
     from crosswire.actors.stage import ActorStage
+    from crosswire.events.stage import EventStage
 
     return [LanguageStage(settings), SentenceStage(), KeyStage(), ActorStage(settings),
-            EmbedStage(encoder, settings.article_token_budget)]
+            EmbedStage(encoder, settings.article_token_budget), EventStage(settings, encoder)]
 
 
 @dataclass
@@ -191,12 +192,14 @@ class Pipeline:
     def build(cls, settings: Settings, store: Store, encoder: Encoder) -> Pipeline:
         from crosswire.actors.stage import ActorHook
         from crosswire.alerts import AlertHook
+        from crosswire.events.stage import EventHook
         from crosswire.stories import StoryAssigner
 
         # alerts last: they read the story and whatever later hooks (actors, events) add
         return cls(settings=settings, store=store, encoder=encoder,
                    stages=default_stages(settings, encoder),
-                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings), AlertHook()])
+                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings),
+                          EventHook(settings), AlertHook()])
 
     # --- phase 1 ---------------------------------------------------------------------------
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None

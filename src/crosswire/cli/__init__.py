@@ -16,6 +16,7 @@ from crosswire.app import Crosswire
 from crosswire.cli import actors as actor_cmds
 from crosswire.cli import brief as brief_cmds
 from crosswire.cli import eval as eval_cmds
+from crosswire.cli import events as event_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import live as live_cmds
 from crosswire.cli import read as read_cmds
@@ -49,5 +50,6 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, actor_cmds, brief_cmds, live_cmds, eval_cmds, train_cmds):
+for module in (ingest_cmds, read_cmds, actor_cmds, event_cmds, brief_cmds, live_cmds, eval_cmds,
+               train_cmds):
     module.register(main)

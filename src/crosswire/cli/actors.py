@@ -66,11 +66,13 @@ def actor(ctx: click.Context, name_or_id: str, limit: int, as_json: bool) -> Non
     a = app.actor(name_or_id)
     stories = app.actor_stories(a.id, limit=limit)
     neighbours = app.actor_neighbours(a.id, limit=limit)
+    events = app.events(actor=a.id, limit=limit, evidence=False)
     if as_json:
         d = a.to_dict()
         d["stories"] = [s.to_dict(with_articles=False) for s in stories]
         d["neighbours"] = [{"id": i, "name": n, "type": t, "n_articles": k}
                            for i, n, t, k in neighbours]
+        d["events"] = [e.to_dict(evidence=False) for e in events]
         emit_json(d)
         return
     qid = f", Wikidata {a.wikidata}" if a.wikidata else ""
@@ -87,6 +89,13 @@ def actor(ctx: click.Context, name_or_id: str, limit: int, as_json: bool) -> Non
     out.print(Text(f"Neighbours ({len(neighbours)}):", style="bold"))
     for i, n, t, k in neighbours:
         out.print(Text(f"  {n} ({i}, {t}): {k} shared articles"))
+    from crosswire.cli.events import event_line
+
+    out.print(Text(f"Events ({len(events)}):", style="bold"))
+    for e in events:
+        flags = " (hedged)" if e.hedged else (" (negated)" if e.negated else "")
+        out.print(Text(f"  {e.id}: {event_line(e)}{flags}; {e.n_reports} reports, "
+                       f"{','.join(e.languages)}; {short_date(e.first_seen)}"))
 
 
 @click.command()

@@ -116,5 +116,49 @@ def alignment(ctx: click.Context, gold: str, split: str | None, show_errors: boo
                 out.print(f"{kind} ({e['case']}): {e['a']}  <->  {e['b']}", markup=False)
 
 
+@eval_group.command(name="events")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--errors", default=30, show_default=True,
+              help="How many wrong types, directions and flags to list.")
+@json_option
+@click.pass_context
+@handle_errors
+def eval_events(ctx: click.Context, gold: str, errors: int, as_json: bool) -> None:
+    """Event coding: type macro-F1 and per-type F1, direction, hedge and negation accuracy.
+
+    GOLD is JSONL with `language`, `text` and `events` (a list such as
+    ["AID.military ru > kp hedged"]; [] for no event). The sentences are linked and coded
+    with the same code the pipeline runs; no database is used.
+    """
+    from crosswire.evaluation.events import evaluate_events
+    from crosswire.events.stage import coder_for
+
+    app = get_app(ctx)
+    coder = coder_for(app.settings)
+    result = evaluate_events(gold, coder, coder.kb,
+                             app.encoder if app.settings.events_encoder else None,
+                             unknown=app.settings.actors_unknown, errors=errors)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+    t = Table(title="per type", pad_edge=False)
+    for col in ("type", "precision", "recall", "f1", "gold"):
+        t.add_column(col, justify="right")
+    for typ, m in result["per_type"].items():
+        t.add_row(typ, f"{m['precision']:.4f}", f"{m['recall']:.4f}", f"{m['f1']:.4f}",
+                  str(m["n_gold"]))
+    out.print(t)
+    t = Table(title="per language", pad_edge=False)
+    for col in ("language", "macro f1", "sentences"):
+        t.add_column(col, justify="right")
+    for lang, m in result["per_language"].items():
+        t.add_row(lang, f"{m['macro_f1']:.4f}", str(m["n_sentences"]))
+    out.print(t)
+    for e in result["errors"]:
+        extra = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("id", "kind", "text"))
+        out.print(f"{e['kind']} {e['id']}: {extra} | {e['text']}", markup=False)
+
+
 def register(group: click.Group) -> None:
     group.add_command(eval_group)

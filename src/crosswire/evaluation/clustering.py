@@ -47,7 +47,8 @@ def evaluate_clustering(gold_path: str | Path, settings: Settings) -> dict[str, 
     path = Path(gold_path)
     labels = read_labels(path)
     with tempfile.TemporaryDirectory(prefix="crosswire-eval-") as tmp:
-        cw = Crosswire(replace(settings, db=str(Path(tmp) / "eval.db")))
+        # stories only: coding events would spend the encoder on sentences for nothing
+        cw = Crosswire(replace(settings, db=str(Path(tmp) / "eval.db"), events_enabled=False))
         try:
             line_article: dict[int, int] = {}
 

@@ -15,7 +15,6 @@ database is used.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 from crosswire.actors.kb import load_kb
 from crosswire.actors.stage import link_text
 from crosswire.config import Settings
-from crosswire.errors import InputError
+from crosswire.evaluation.labelled import read_labelled
 from crosswire.evaluation.metrics import prf
 
 MARK = re.compile(r"\[([^\[\]|]+)\|([^\[\]|]+)\]")
@@ -67,23 +66,11 @@ def parse_marked(marked: str) -> tuple[str, list[GoldMention]]:
 
 
 def read_gold(path: Path) -> list[GoldText]:
-    items: list[GoldText] = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read gold file ({exc})") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            text, mentions = parse_marked(str(rec["text"]))
-            items.append(GoldText(str(rec.get("id", n)), str(rec["language"]), text, mentions))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{n}: not a gold record ({exc})") from exc
-    if not items:
-        raise InputError(f"{path}: no gold records")
-    return items
+    def parse(rec: dict[str, Any], n: int) -> GoldText:
+        text, mentions = parse_marked(str(rec["text"]))
+        return GoldText(str(rec.get("id", n)), str(rec["language"]), text, mentions)
+
+    return read_labelled(path, parse)
 
 
 def _same_actor(gold: str, predicted: str) -> bool:

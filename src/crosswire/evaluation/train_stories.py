@@ -10,7 +10,7 @@ examples decides joins in ``StoryAssigner``.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,7 @@ def prepare_labelled(path: Path, settings: Settings, encoder: Encoder
             except InputError:
                 continue
     articles = [a for a, _ in pairs]
-    for stage in default_stages(settings, encoder):
+    for stage in default_stages(replace(settings, events_enabled=False), encoder):
         stage(articles)
     return pairs
 

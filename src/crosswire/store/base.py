@@ -22,14 +22,11 @@ import numpy as np
 
 from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
-from crosswire.models import Article, Sentence, Story, iso, utc_now
+from crosswire.models import Article, Sentence, Story, from_iso, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
+from crosswire.store.events import EventStoreMixin, chunks
 from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 @dataclass(slots=True)
@@ -68,7 +65,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, LiveStore, ABC):
+class Store(ActorStoreMixin, EventStoreMixin, LiveStore, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -277,7 +274,7 @@ class Store(ActorStoreMixin, LiveStore, ABC):
         return Article(
             id=int(aid), content_hash=chash, external_id=ext, url=url, path=path, source=source,
             title=title, text=text or "", debris=json.loads(debris or "[]"), language=lang,
-            language_confidence=conf, published=_dt(pub), fetched=_dt(fetched),
+            language_confidence=conf, published=from_iso(pub), fetched=from_iso(fetched),
             story_id=story_id, flags=json.loads(flags or "[]"), n_tokens=int(n_tokens or 0),
             vector=from_blob(vector), keys=frozenset(json.loads(keys or "[]")),
         )
@@ -290,6 +287,7 @@ class Store(ActorStoreMixin, LiveStore, ABC):
         article = self._row_to_article(row)
         article.sentences = self.get_sentences(article_id)
         article.mentions = self.mentions_for_article(article_id)
+        article.events = self.reports_for_article(article_id)
         return article
 
     def get_sentences(self, article_id: int) -> list[Sentence]:
@@ -335,7 +333,7 @@ class Store(ActorStoreMixin, LiveStore, ABC):
 
     def article_vectors(self, article_ids: Sequence[int]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
-        for chunk in _chunks(list(article_ids), 500):
+        for chunk in chunks(list(article_ids), 500):
             marks = ",".join("?" * len(chunk))
             for aid, blob in self.query(
                 f"SELECT id, vector FROM articles WHERE id IN ({marks})", chunk
@@ -383,7 +381,7 @@ class Store(ActorStoreMixin, LiveStore, ABC):
 
     def key_counts(self, keys: Iterable[str]) -> dict[str, int]:
         out: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(keys)), 500):
+        for chunk in chunks(sorted(set(keys)), 500):
             marks = ",".join("?" * len(chunk))
             for k, n in self.query(f"SELECT key, n FROM key_counts WHERE key IN ({marks})",
                                    chunk):
@@ -422,7 +420,7 @@ class Store(ActorStoreMixin, LiveStore, ABC):
         vec = from_blob(centroid)
         return StoryState(
             id=int(sid), centroid=vec if vec is not None else np.zeros(0, np.float32),
-            n_articles=int(n), first_published=_dt(first), last_published=_dt(last),
+            n_articles=int(n), first_published=from_iso(first), last_published=from_iso(last),
             keys=json.loads(keys or "{}"), lang_counts=json.loads(lang_counts or "{}"),
         )
 
@@ -523,8 +521,8 @@ class Store(ActorStoreMixin, LiveStore, ABC):
         sid, title, langs, n, n_src, first, last, updated = row
         return Story(
             id=int(sid), title=title, languages=json.loads(langs or "[]"), n_articles=int(n),
-            n_sources=int(n_src), first_seen=_dt(first), last_seen=_dt(last),
-            updated=_dt(updated),
+            n_sources=int(n_src), first_seen=from_iso(first), last_seen=from_iso(last),
+            updated=from_iso(updated),
         )
 
     def get_story(self, story_id: int, with_articles: bool = True) -> Story:
@@ -581,7 +579,3 @@ class Store(ActorStoreMixin, LiveStore, ABC):
             self.execute("UPDATE articles SET story_id = NULL")
             self.execute("DELETE FROM stories")
 
-
-def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]

@@ -15,15 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from crosswire.models import iso, utc_now
+from crosswire.models import from_iso, iso, utc_now
 from crosswire.watchlists import Alert, Watchlist
 
 if TYPE_CHECKING:
     from crosswire.ingest.feeds import FeedItem
-
-
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 @dataclass(slots=True, frozen=True)
@@ -95,8 +91,8 @@ class LiveStore:
 
     # --- feeds -----------------------------------------------------------------------------
     def _feed(self, row: Sequence[Any]) -> FeedState:
-        return FeedState(int(row[0]), row[1], row[2], row[3], _dt(row[4]), _dt(row[5]), row[6],
-                         int(row[7]), row[8], row[9])
+        return FeedState(int(row[0]), row[1], row[2], row[3], from_iso(row[4]),
+                         from_iso(row[5]), row[6], int(row[7]), row[8], row[9])
 
     def get_feed(self, url: str) -> FeedState | None:
         row = self.query_one(f"SELECT {_FEED_COLUMNS} FROM feeds WHERE url = ?", (url,))
@@ -139,7 +135,7 @@ class LiveStore:
             "WHERE feed_id = ? AND status IN ('pending', 'error') AND attempts < ? "
             "ORDER BY published IS NULL, published, first_seen, item_key",
             (feed_id, max_attempts))
-        return [PendingItem(int(r[0]), r[1], r[2], r[3], _dt(r[4]), int(r[5])) for r in rows]
+        return [PendingItem(int(r[0]), r[1], r[2], r[3], from_iso(r[4]), int(r[5])) for r in rows]
 
     def mark_feed_item(self, feed_id: int, key: str, status: str, article_id: int | None = None,
                        reason: str | None = None) -> None:
@@ -184,7 +180,7 @@ class LiveStore:
                 id=int(wid), name=name, keywords=tuple(c.get("keywords", ())),
                 languages=tuple(c.get("languages", ())), sources=tuple(c.get("sources", ())),
                 actors=tuple(c.get("actors", ())), event_types=tuple(c.get("event_types", ())),
-                created=_dt(created)))
+                created=from_iso(created)))
         return out
 
     def remove_watchlist(self, watchlist_id: int) -> bool:
@@ -213,8 +209,8 @@ class LiveStore:
                               "LIMIT 1", (watchlist_id, story_id)) is not None
 
     def _alert(self, r: Sequence[Any]) -> Alert:
-        return Alert(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], _dt(r[6]) or utc_now(),
-                     json.loads(r[7]), _dt(r[8]), r[9])
+        return Alert(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5], from_iso(r[6]) or utc_now(),
+                     json.loads(r[7]), from_iso(r[8]), r[9])
 
     def list_alerts(self, since: datetime | None = None, watchlist_id: int | None = None,
                     after_id: int = 0, undelivered: bool = False, limit: int = 1000

@@ -195,3 +195,70 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        3,
+        "events, their reports (evidence sentences), edge view",
+        [
+            # one row per actor pair a sentence reports; '' where no actor is named, so the
+            # event key below is a plain unique index on every backend
+            """CREATE TABLE event_reports (
+                id INTEGER PRIMARY KEY,
+                article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+                sentence INTEGER NOT NULL,
+                start_char INTEGER NOT NULL,
+                end_char INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                mode TEXT,
+                source_id TEXT NOT NULL DEFAULT '',
+                target_id TEXT NOT NULL DEFAULT '',
+                mutual INTEGER NOT NULL DEFAULT 0,
+                hedged INTEGER NOT NULL DEFAULT 0,
+                negated INTEGER NOT NULL DEFAULT 0,
+                reported INTEGER NOT NULL DEFAULT 0,
+                confidence REAL NOT NULL DEFAULT 0,
+                trigger_start INTEGER,
+                trigger_end INTEGER,
+                language TEXT,
+                event_id INTEGER
+            )""",
+            "CREATE INDEX event_reports_article ON event_reports(article_id)",
+            "CREATE INDEX event_reports_event ON event_reports(event_id)",
+            """CREATE TABLE events (
+                id INTEGER PRIMARY KEY,
+                story_id INTEGER NOT NULL DEFAULT 0,
+                type TEXT NOT NULL,
+                mode TEXT,
+                source_id TEXT NOT NULL DEFAULT '',
+                target_id TEXT NOT NULL DEFAULT '',
+                mutual INTEGER NOT NULL DEFAULT 0,
+                negated INTEGER NOT NULL DEFAULT 0,
+                hedged INTEGER NOT NULL DEFAULT 0,
+                reported INTEGER NOT NULL DEFAULT 0,
+                n_reports INTEGER NOT NULL DEFAULT 0,
+                n_articles INTEGER NOT NULL DEFAULT 0,
+                n_sources INTEGER NOT NULL DEFAULT 0,
+                languages TEXT NOT NULL DEFAULT '[]',
+                first_seen TEXT,
+                last_seen TEXT,
+                first_article_id INTEGER,
+                created TEXT NOT NULL
+            )""",
+            "CREATE UNIQUE INDEX events_key ON events(story_id, type, source_id, target_id, "
+            "negated)",
+            "CREATE INDEX events_source ON events(source_id, first_seen)",
+            "CREATE INDEX events_target ON events(target_id, first_seen)",
+            "CREATE INDEX events_first_seen ON events(first_seen)",
+            "CREATE INDEX events_first_article ON events(first_article_id)",
+            # the actor graph for tools that read the database directly
+            """CREATE VIEW event_edges AS
+                SELECT source_id, target_id, type, COUNT(*) AS n_events,
+                       SUM(n_reports) AS n_reports, MIN(first_seen) AS first_seen,
+                       MAX(last_seen) AS last_seen
+                FROM events
+                WHERE source_id <> '' AND target_id <> '' AND negated = 0
+                GROUP BY source_id, target_id, type""",
+        ],
+    )
+)
