@@ -45,6 +45,7 @@ class RawDocument:
     external_id: str | None = None
     path: str | None = None
     fetched: datetime | None = None
+    author: str | None = None  # byline, when the page or record names one
 
     @property
     def where(self) -> str:
@@ -97,6 +98,7 @@ class Article:
     vector: np.ndarray | None = None
     n_tokens: int = 0
     keys: frozenset[str] = frozenset()
+    author: str | None = None  # byline from the page or record (kept by provenance)
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start : sentence.end]

@@ -25,6 +25,7 @@ from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
 from crosswire.store.live import LiveStore
+from crosswire.store.provenance import ProvenanceStoreMixin
 from crosswire.store.migrations import MIGRATIONS
 
 
@@ -68,7 +69,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, LiveStore, ABC):
+class Store(ActorStoreMixin, ProvenanceStoreMixin, LiveStore, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
