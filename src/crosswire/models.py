@@ -163,6 +163,8 @@ class Story:
     last_seen: datetime | None
     articles: list[Article] = field(default_factory=list)
     updated: datetime | None = None
+    n_independent: int | None = None  # filled by provenance when asked for
+
 
     def to_dict(self, with_articles: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -174,6 +176,8 @@ class Story:
             "first_seen": iso(self.first_seen),
             "last_seen": iso(self.last_seen),
         }
+        if self.n_independent is not None:
+            d["n_independent"] = self.n_independent
         if with_articles:
             d["articles"] = [a.to_dict() for a in self.articles]
         return d

@@ -192,12 +192,14 @@ class Pipeline:
     def build(cls, settings: Settings, store: Store, encoder: Encoder) -> Pipeline:
         from crosswire.actors.stage import ActorHook
         from crosswire.alerts import AlertHook
+        from crosswire.provenance.copies import ProvenanceHook
         from crosswire.stories import StoryAssigner
 
         # alerts last: they read the story and whatever later hooks (actors, events) add
         return cls(settings=settings, store=store, encoder=encoder,
                    stages=default_stages(settings, encoder),
-                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings), AlertHook()])
+                   hooks=[StoryAssigner(settings, encoder), ActorHook(settings),
+                          ProvenanceHook(settings), AlertHook()])
 
     # --- phase 1 ---------------------------------------------------------------------------
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None

@@ -25,8 +25,8 @@ from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
 from crosswire.store.live import LiveStore
-from crosswire.store.provenance import ProvenanceStoreMixin
 from crosswire.store.migrations import MIGRATIONS
+from crosswire.store.provenance import ProvenanceStoreMixin
 
 
 def _dt(value: str | None) -> datetime | None:
