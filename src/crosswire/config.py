@@ -129,7 +129,7 @@ class Settings:
     """Jaccard similarity of word 4-gram shingles at which a same-language article is a copy."""
     copy_max_candidates: int = 50
     """Most LSH candidates checked exactly for each new article (the per-article cost cap)."""
-    provenance_threshold: float = 0.5
+    provenance_threshold: float = 0.8
     """Probability (from the derivation model) at which a later article of a story counts as a
     translation or rewrite of an earlier one."""
     provenance_max_articles: int = 40

@@ -11,6 +11,8 @@ brief, so the vectors come from the cache) and the pair is described by named fe
 
 * ``cov_derived``: share of the later article's sentences linked to the earlier one;
 * ``cov_original``: share of the earlier article's sentences the later one restates;
+* ``cov_specific``: the same share over the later article's sentences that carry a figure
+  or a name (a farm rewrite pads the original's facts with generic sentences);
 * ``strength``: mean calibrated score of the links (translations stand out more than two
   outlets' paraphrases of the same fact);
 * ``order``: share of links that keep the sentence order (longest increasing run);
@@ -35,6 +37,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,9 +52,12 @@ from crosswire.models import Article
 from crosswire.provenance.copies import Dated, derivation_order, specificity
 from crosswire.store.provenance import Relation
 
-FEATURES = ("cov_derived", "cov_original", "strength", "order", "length_fit", "new_figures",
+FEATURES = ("cov_derived", "cov_original", "cov_specific", "strength", "order", "length_fit", "new_figures",
             "machine", "same_language")
 TRANSLATION_COVERAGE = 0.75
+# a figure, or a capitalised word inside the sentence (a name), or a CJK/Arabic run next to
+# a digit: what makes a sentence specific rather than filler
+_SPECIFIC = re.compile(r"\d|(?<=[\s(«\"„“])[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁ][\w’'-]+")
 MIN_UNITS = 2
 
 
@@ -133,8 +139,12 @@ def pair_features(derived: Article, original: Article, units: Sequence[Unit],
     fit = _length_fit([(ua.text, ub.text) for _, ua, ub in links])
     figs_d, figs_o = _figures(derived), _figures(original)
     new = len(figs_d - figs_o) / len(figs_d) if figs_d else 0.0
+    linked = {lk.a for lk in alignment.links} | {lk.b for lk in alignment.links}
+    specific = [i for i, u in enumerate(alignment.units)
+                if u.article_id == derived.id and _SPECIFIC.search(u.text[1:])]
+    cov_specific = (sum(i in linked for i in specific) / len(specific)) if specific else 0.0
     values = (alignment.coverage(derived.id, original.id),
-              alignment.coverage(original.id, derived.id), strength,
+              alignment.coverage(original.id, derived.id), cov_specific, strength,
               _increasing_share(pairs), fit, new, machine,
               1.0 if derived.language == original.language else 0.0)
     return PairFeatures(derived.id, original.id, values, len(links))

@@ -7,8 +7,10 @@ members changed: ``story_provenance`` remembers them); writes those relations ba
 were found at ingest. Fails with ``NotFound`` for an unknown article or story and with
 ``EncoderError`` when the model cannot run.
 
-Which original an article derives from: a copy relation before a translation before a
-rewrite, then the highest score, then the earliest original. Its **root** (``original``)
+Which original an article derives from: a copy relation first (its text is the same), then
+the earliest original (a second translation of a wire story matches the first translation
+as well as the wire: the wire is the source), then translation before rewrite, then the
+highest score. Its **root** (``original``)
 follows those links back to an article that derives from nothing; relations never form a
 cycle (each points from a later article to an earlier one, ties by id), and the walk stops
 after 50 steps in any case.
@@ -86,9 +88,9 @@ def relation_dict(r: Relation) -> dict[str, Any]:
 def best_relation(relations: Iterable[Relation], published: Mapping[int, str]
                   ) -> Relation | None:
     """The one original an article is shown to derive from (see the module docstring)."""
-    return min(relations, key=lambda r: (KIND_ORDER.get(r.kind, 9), -r.score,
-                                         published.get(r.original_id, ""), r.original_id),
-               default=None)
+    return min(relations, key=lambda r: (r.kind != "copy", published.get(r.original_id, ""),
+                                         KIND_ORDER.get(r.kind, 9), -r.score,
+                                         r.original_id), default=None)
 
 
 def members_signature(articles: Sequence[Article]) -> str:
