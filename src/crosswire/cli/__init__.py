@@ -18,6 +18,7 @@ from crosswire.cli import brief as brief_cmds
 from crosswire.cli import eval as eval_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import live as live_cmds
+from crosswire.cli import provenance as provenance_cmds
 from crosswire.cli import read as read_cmds
 from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
@@ -49,5 +50,6 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, actor_cmds, brief_cmds, live_cmds, eval_cmds, train_cmds):
+for module in (ingest_cmds, read_cmds, actor_cmds, brief_cmds, live_cmds, eval_cmds, train_cmds,
+               provenance_cmds):
     module.register(main)

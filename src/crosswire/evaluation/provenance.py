@@ -4,8 +4,9 @@ labelled JSONL.
 Each gold line is an ingest record plus ``id``, ``case`` (or ``story``: the articles that
 tell one story), ``relation`` (null or {``type``: copy | translation | rewrite, ``of``: id})
 and optionally ``machine_written`` (bool) and ``split`` (a record without one is put in
-``dev`` or ``test`` by a hash of its case, so the demo corpus splits by story). The records (of one split, when
-asked) are ingested into a fresh temporary database, end to end: copies are found at ingest,
+``dev`` or ``test`` by a hash of its case, so the demo corpus splits by story). The records
+(of one split, when asked) are ingested into a fresh temporary database, end to end: copies
+are found at ingest,
 stories are formed by the clusterer, translations and rewrites within the stories it forms.
 
 A predicted relation (the one original each article is shown to derive from) is right when
@@ -68,7 +69,8 @@ def read_gold(path: Path, split: str | None = None) -> list[GoldArticle]:
             if rel is not None and (rel.get("type") not in KINDS or not rel.get("of")):
                 raise ValueError(f"relation must be null or {{type: {'|'.join(KINDS)}, of: id}}")
             case = str(rec.get("case") or rec["story"])
-            g = GoldArticle(str(rec["id"]), case, rec.get("split") or default_split(case), str(rec.get("source") or rec["id"]),
+            g = GoldArticle(str(rec["id"]), case, rec.get("split") or default_split(case),
+                            str(rec.get("source") or rec["id"]),
                             None if rel is None else (str(rel["type"]), str(rel["of"])),
                             rec.get("machine_written"), rec)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:

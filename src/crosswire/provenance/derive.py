@@ -52,8 +52,8 @@ from crosswire.models import Article
 from crosswire.provenance.copies import Dated, derivation_order, specificity
 from crosswire.store.provenance import Relation
 
-FEATURES = ("cov_derived", "cov_original", "cov_specific", "strength", "order", "length_fit", "new_figures",
-            "machine", "same_language")
+FEATURES = ("cov_derived", "cov_original", "cov_specific", "strength", "order", "length_fit",
+            "new_figures", "machine", "same_language")
 TRANSLATION_COVERAGE = 0.75
 # a figure, or a capitalised word inside the sentence (a name), or a CJK/Arabic run next to
 # a digit: what makes a sentence specific rather than filler
