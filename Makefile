@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(PY) bench/actors.py
 	$(PY) bench/warc.py
 	$(PY) bench/brief.py
+	$(PY) bench/provenance.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
