@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/events.py
 	$(PY) bench/warc.py
 	$(PY) bench/brief.py
+	$(PY) bench/provenance.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

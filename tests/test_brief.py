@@ -103,8 +103,11 @@ def test_brief_json_has_the_interface_fields(seeds_brief: dict[str, Any]) -> Non
     claim = seeds_brief["shared_claims"][0]
     assert {"text", "language", "support"} <= set(claim)
     assert {"article_id", "sentence"} <= set(claim["support"][0])
-    # capabilities that did not run are null, not empty lists that would read as "none"
-    assert seeds_brief["provenance"] is None
+    # provenance ran: the English article is flagged machine-written, with its disclosure
+    flagged = {p["article_id"]: p for p in seeds_brief["provenance"]}
+    assert len(flagged) == 1
+    (mw,) = flagged.values()
+    assert any("Artificial intelligence" in r for r in mw["machine_written"]["reasons"])
     # events ran: the seeds' troops, with the sentences behind them
     mobilize = [e for e in seeds_brief["events"] if e["type"] == "MOBILIZE"]
     assert mobilize and mobilize[0]["source"] == "North Korea" and mobilize[0]["evidence"]
@@ -129,6 +132,9 @@ def test_markdown_brief_in_the_terminal(seeds_db: str, seeds_brief: dict[str, An
         assert heading in md
     assert "## Events" in md and "MOBILIZE: North Korea -> Russia" in md
     assert re.search(r"\[\d+\]§\d+", md)
+    # provenance reads as a sentence with its reasons, not as a dump of fields
+    assert re.search(r"^- \[\d+\] machine-written 1\.00: AI disclosure", md, re.M)
+    assert '"relations"' not in md
 
 
 HOSTILE = [

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crosswire.config import Settings, load_settings
@@ -35,7 +36,13 @@ from crosswire.store.vector_cache import VectorCache
 
 if TYPE_CHECKING:
     from crosswire.brief import Brief, BriefOptions
+    from crosswire.claims import Independence
     from crosswire.events.graph import Change, Graph
+    from crosswire.provenance.report import (
+        ArticleProvenance,
+        ProvenanceService,
+        SourceFigures,
+    )
 
 _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
@@ -61,6 +68,7 @@ class Crosswire:
         self._encoder: CachedEncoder | None = None
         self._pipeline: Pipeline | None = None
         self._live: LiveReader | None = None
+        self._provenance: ProvenanceService | None = None
 
     # --- lazily built parts ----------------------------------------------------------------
     @property
@@ -100,6 +108,7 @@ class Crosswire:
             if close:
                 close()
         self._pipeline = None
+        self._provenance = None
         self._encoder = None
 
     def __enter__(self) -> Crosswire:
@@ -202,22 +211,63 @@ class Crosswire:
                                    hedged=e.hedged,
                                    evidence=tuple(x.to_dict() for x in e.evidence))
                       for e in self.events(story=story_id, limit=200)]
+        ids = [a.id for a in articles if a.id is not None]
+        prov = self.provenance_service.articles(ids)
+        story.n_independent = self.provenance_service.independent_count(story_id, ensure=False)
+        flagged = [p.to_dict() for p in prov.values() if p.flagged or not p.independent]
         return build_brief(story, articles, self.encoder, self.brief_options(), reader,
-                           events=events)
+                           events=events, provenance=flagged,
+                           independence=self.independence(articles))
+
+    # --- provenance ------------------------------------------------------------------------
+    @property
+    def provenance_service(self) -> ProvenanceService:
+        from crosswire.provenance.report import ProvenanceService
+
+        if self._provenance is None or self._provenance.store is not self.store:
+            self._provenance = ProvenanceService(self.store, self.encoder, self.settings,
+                                                 self.brief_options().align)
+        return self._provenance
+
+    def provenance(self, article_id: int) -> ArticleProvenance:
+        """Copies, translations, rewrites and machine-written signals of one article."""
+        return self.provenance_service.article(article_id)
+
+    def story_provenance(self, story_id: int) -> dict[str, Any]:
+        """A story's derivation tree, earliest first, with independent-source counts."""
+        return self.provenance_service.story_tree(story_id)
+
+    def sources(self, ensure: bool = True) -> list[SourceFigures]:
+        """Per-source figures; ``ensure=False`` uses only the relations found so far."""
+        return self.provenance_service.sources(ensure)
+
+    def independence(self, articles: Sequence[Article]) -> Independence:
+        """``claims.independent_sources`` with these articles' originals folded in."""
+        from crosswire.claims import independent_sources
+
+        origins = self.provenance_service.origin_sources(articles)
+        return partial(independent_sources, origins=origins)
 
     def stories(
         self, language: str | None = None, source: str | None = None,
         since: datetime | None = None, until: datetime | None = None, limit: int = 50,
         offset: int = 0, with_articles: bool = False, actor: str | None = None,
+        independent: bool = False,
     ) -> list[Story]:
-        """Stories, newest activity first; ``actor`` is any name (any language) or an id."""
+        """Stories, newest activity first; ``actor`` is any name (any language) or an id.
+        ``independent`` fills ``n_independent`` (copies, translations and rewrites of one
+        original count once; works out each story's provenance first)."""
         story_ids = None
         if actor is not None:
             story_ids = tuple(self.store.actor_stories(self.actor(actor).id))
         f = StoryFilter(language=language, source=source, since=since, until=until,
                         story_ids=story_ids)
-        return self.store.list_stories(f, limit=limit, offset=offset,
-                                       with_articles=with_articles)
+        found = self.store.list_stories(f, limit=limit, offset=offset,
+                                        with_articles=with_articles)
+        if independent:
+            for s in found:
+                s.n_independent = self.provenance_service.independent_count(s.id)
+        return found
 
     # --- actors ----------------------------------------------------------------------------
     def actors(self, limit: int = 50, offset: int = 0, type: str | None = None,

@@ -117,10 +117,31 @@ def render_markdown(brief: Brief) -> str:
         lines.append("")
     if brief.provenance is not None:
         lines += ["## Provenance", ""]
-        lines += [f"- {_md(json.dumps(p, ensure_ascii=False))}" for p in brief.provenance] \
-            or ["- nothing to flag"]
+        lines += [f"- {_md(line)}" for line in provenance_lines(brief)] or ["- nothing to flag"]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def provenance_lines(brief: Brief) -> list[str]:
+    """One plain sentence per flagged article: what it derives from, and why it reads as
+    machine-written."""
+    out = []
+    for p in brief.provenance or []:
+        parts = []
+        for kind in ("copy", "translation", "rewrite"):
+            if p.get(f"{kind}_of") is not None:
+                rel = next((r for r in p.get("relations", []) if r["kind"] == kind), None)
+                score = f" ({rel['score']:.2f})" if rel else ""
+                parts.append(f"{kind} of [{p[f'{kind}_of']}]{score}")
+        mw = p.get("machine_written") or {}
+        if mw.get("flagged"):
+            parts.append(f"machine-written {mw.get('score', 0):.2f}: "
+                         + "; ".join(mw.get("reasons", [])))
+        if not p.get("independent", True) and p.get("original") is not None:
+            parts.append(f"counts with its original [{p['original']}], not as an "
+                         "independent source")
+        out.append(f"[{p['article_id']}] " + "; ".join(parts or ["flagged"]))
+    return out
 
 
 def _claim_md(n: int, c: Claim) -> list[str]:
@@ -144,7 +165,8 @@ def _environment() -> Any:
 def render_html(brief: Brief) -> str:
     """A standalone HTML page: inline CSS, no external assets, every text escaped."""
     template = _environment().get_template("brief.html")
-    return str(template.render(brief=brief, angles=angles(brief)))
+    return str(template.render(brief=brief, angles=angles(brief),
+                               provenance=provenance_lines(brief)))
 
 
 def render_json(brief: Brief) -> str:

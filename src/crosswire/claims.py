@@ -10,8 +10,9 @@ index and character offsets of each sentence behind it.
 * **omissions**: a shared claim that more than half of the story's sources state (at least
   three sources in the story), with the sources that leave it out.
 
-Independence is one function, ``independent_sources`` (distinct outlets for now); the
-provenance capability swaps in one that folds copies and translations into their original.
+Independence is one function, ``independent_sources``: distinct outlets, after each copy,
+translation or rewrite is folded into the outlet of its original (``origins``, which
+``crosswire.provenance`` supplies: ``Crosswire.independence``).
 """
 
 from __future__ import annotations
@@ -106,9 +107,14 @@ class ClaimSet:
 Independence = Callable[[Sequence[Support]], list[str]]
 
 
-def independent_sources(support: Sequence[Support]) -> list[str]:
-    """The independent sources behind some sentences: for now, the distinct outlets."""
-    return list(dict.fromkeys(s.source for s in support))
+def independent_sources(support: Sequence[Support],
+                        origins: Mapping[int, str] | None = None) -> list[str]:
+    """The independent sources behind some sentences: the distinct outlets, each article
+    counted as the outlet of its original when ``origins`` (article id -> outlet of the
+    earliest article it was copied, translated or rewritten from) says it derives from one.
+    Without ``origins`` every outlet counts."""
+    origin = origins or {}
+    return list(dict.fromkeys(origin.get(s.article_id, s.source) for s in support))
 
 
 def unit_salience(vectors: np.ndarray) -> np.ndarray:

@@ -138,6 +138,19 @@ class Settings:
     events_model: str = ""
     """An event model file from ``crosswire train events`` (empty: the bundled model)."""
 
+    # --- provenance --------------------------------------------------------------------------
+    copy_jaccard: float = 0.5
+    """Jaccard similarity of word 4-gram shingles at which a same-language article is a copy."""
+    copy_max_candidates: int = 50
+    """Most LSH candidates checked exactly for each new article (the per-article cost cap)."""
+    provenance_threshold: float = 0.8
+    """Probability (from the derivation model) at which a later article of a story counts as a
+    translation or rewrite of an earlier one."""
+    provenance_max_articles: int = 40
+    """Articles of a story compared pairwise for translations and rewrites (earliest first)."""
+    machine_threshold: float = 0.5
+    """Machine-written score at which an article is flagged ``machine_written``."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""

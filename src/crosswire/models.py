@@ -50,6 +50,7 @@ class RawDocument:
     external_id: str | None = None
     path: str | None = None
     fetched: datetime | None = None
+    author: str | None = None  # byline, when the page or record names one
 
     @property
     def where(self) -> str:
@@ -138,6 +139,7 @@ class Article:
     vector: np.ndarray | None = None
     n_tokens: int = 0
     keys: frozenset[str] = frozenset()
+    author: str | None = None  # byline from the page or record (kept by provenance)
 
     def sentence_text(self, sentence: Sentence) -> str:
         return self.text[sentence.start : sentence.end]
@@ -203,6 +205,8 @@ class Story:
     last_seen: datetime | None
     articles: list[Article] = field(default_factory=list)
     updated: datetime | None = None
+    n_independent: int | None = None  # filled by provenance when asked for
+
 
     def to_dict(self, with_articles: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -214,6 +218,8 @@ class Story:
             "first_seen": iso(self.first_seen),
             "last_seen": iso(self.last_seen),
         }
+        if self.n_independent is not None:
+            d["n_independent"] = self.n_independent
         if with_articles:
             d["articles"] = [a.to_dict() for a in self.articles]
         return d

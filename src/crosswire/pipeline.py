@@ -72,7 +72,7 @@ def to_article(raw: RawDocument, settings: Settings, forced_language: str | None
                ) -> Article:
     """Extract (HTML), clean and identify one document; raises ``InputError``."""
     text, title = raw.text, raw.title
-    published, source, url = raw.published, raw.source, raw.url
+    published, source, url, author = raw.published, raw.source, raw.url, raw.author
     if raw.html is not None:
         page = extract_html(raw.html, url=raw.url)
         text = page.text
@@ -80,6 +80,7 @@ def to_article(raw: RawDocument, settings: Settings, forced_language: str | None
         published = published or page.published
         source = source or page.sitename
         url = url or page.url
+        author = author or page.author
     if text is None or not text.strip():
         raise InputError("empty document (no text)")
     cleaned = clean_text(text)
@@ -90,7 +91,7 @@ def to_article(raw: RawDocument, settings: Settings, forced_language: str | None
         text=body, title=normalize_title(title), external_id=raw.external_id,
         debris=cleaned.debris, source=normalize_title(source), url=(url or None),
         path=raw.path, published=published, fetched=raw.fetched or utc_now(),
-        content_hash=content_hash(body),
+        content_hash=content_hash(body), author=normalize_title(author),
     )
     if truncated:
         article.flags.append("truncated")
@@ -193,13 +194,14 @@ class Pipeline:
         from crosswire.actors.stage import ActorHook
         from crosswire.alerts import AlertHook
         from crosswire.events.stage import EventHook
+        from crosswire.provenance.copies import ProvenanceHook
         from crosswire.stories import StoryAssigner
 
         # alerts last: they read the story and whatever later hooks (actors, events) add
         return cls(settings=settings, store=store, encoder=encoder,
                    stages=default_stages(settings, encoder),
                    hooks=[StoryAssigner(settings, encoder), ActorHook(settings),
-                          EventHook(settings), AlertHook()])
+                          EventHook(settings), ProvenanceHook(settings), AlertHook()])
 
     # --- phase 1 ---------------------------------------------------------------------------
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None

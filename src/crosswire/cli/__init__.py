@@ -19,6 +19,7 @@ from crosswire.cli import eval as eval_cmds
 from crosswire.cli import events as event_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import live as live_cmds
+from crosswire.cli import provenance as provenance_cmds
 from crosswire.cli import read as read_cmds
 from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
@@ -51,5 +52,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
 
 
 for module in (ingest_cmds, read_cmds, actor_cmds, event_cmds, brief_cmds, live_cmds, eval_cmds,
-               train_cmds):
+               train_cmds, provenance_cmds):
     module.register(main)

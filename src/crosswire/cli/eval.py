@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import click
@@ -158,6 +159,32 @@ def eval_events(ctx: click.Context, gold: str, errors: int, as_json: bool) -> No
     for e in result["errors"]:
         extra = ", ".join(f"{k} {v}" for k, v in e.items() if k not in ("id", "kind", "text"))
         out.print(f"{e['kind']} {e['id']}: {extra} | {e['text']}", markup=False)
+
+
+@eval_group.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", metavar="NAME", help="Only the records of this split (e.g. dev, test).")
+@click.option("--show-errors", is_flag=True, help="Also list the wrong and missed relations.")
+@json_option
+@click.pass_context
+@handle_errors
+def provenance(ctx: click.Context, gold: str, split: str | None, show_errors: bool,
+               as_json: bool) -> None:
+    """Copies, translations, rewrites, machine-written flags: precision and recall.
+
+    GOLD is JSONL: ingest records with `id`, `case`, `relation` ({type, of} or null) and
+    `machine_written`; see docs/provenance.md. Ingested into a temporary database.
+    """
+    from crosswire.evaluation.provenance import evaluate_provenance
+
+    result = evaluate_provenance(gold, get_app(ctx).settings, split)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+    if show_errors:
+        for e in result["errors"]:
+            out.print(json.dumps(e, ensure_ascii=False), markup=False)
 
 
 def register(group: click.Group) -> None:

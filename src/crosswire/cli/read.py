@@ -25,11 +25,14 @@ def _story_table(stories: list[Story]) -> Table:
     t.add_column("languages", no_wrap=True, min_width=23)
     t.add_column("articles", justify="right")
     t.add_column("sources", justify="right")
+    if any(s.n_independent is not None for s in stories):
+        t.add_column("independent", justify="right")
     t.add_column("first seen")
     t.add_column("last seen")
     for s in stories:
+        independent = [] if s.n_independent is None else [str(s.n_independent)]
         t.add_row(str(s.id), Text(s.title or "(untitled)"), ",".join(s.languages),
-                  str(s.n_articles), str(s.n_sources), short_date(s.first_seen),
+                  str(s.n_articles), str(s.n_sources), *independent, short_date(s.first_seen),
                   short_date(s.last_seen))
     return t
 
@@ -43,17 +46,19 @@ def _story_table(stories: list[Story]) -> Table:
 @click.option("--until", metavar="WHEN", help="Started before (2024-11-01...).")
 @click.option("--limit", default=50, show_default=True, help="How many stories.")
 @click.option("--offset", default=0, help="Skip this many (for paging).")
+@click.option("--independent", is_flag=True, help="Also count independent sources (copies, "
+              "translations and rewrites of one original count once).")
 @json_option
 @click.pass_context
 @handle_errors
 def stories(ctx: click.Context, language: str | None, source: str | None, actor: str | None,
-            since: str | None, until: str | None, limit: int, offset: int, as_json: bool
-            ) -> None:
+            since: str | None, until: str | None, limit: int, offset: int, independent: bool,
+            as_json: bool) -> None:
     """List stories, newest activity first."""
     app = get_app(ctx)
     found = app.stories(language=language, source=source, since=parse_when(since),
                         until=parse_when(until), limit=limit, offset=offset,
-                        with_articles=as_json, actor=actor)
+                        with_articles=as_json, actor=actor, independent=independent)
     if as_json:
         emit_json({"stories": [s.to_dict() for s in found]})
         return
@@ -100,9 +105,10 @@ def story(ctx: click.Context, story_id: int, as_json: bool) -> None:
 @handle_errors
 def article(ctx: click.Context, article_id: int, as_json: bool) -> None:
     """One article: metadata, clean text, removed debris, flags."""
-    a = get_app(ctx).article(article_id)
+    app = get_app(ctx)
+    a = app.article(article_id)
     if as_json:
-        emit_json(a.to_dict(full=True))
+        emit_json({**a.to_dict(full=True), "provenance": app.provenance(article_id).to_dict()})
         return
     out.print(Text(a.title or "(untitled)", style="bold"))
     conf = f" ({a.language_confidence:.2f})" if a.language_confidence is not None else ""

@@ -36,7 +36,7 @@ WARC_SUFFIXES = {".warc", ".warc.gz"}
 SUPPORTED = sorted(TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | WARC_SUFFIXES)
 
 _TEXT_KEYS = ("text", "content", "body")
-_STR_FIELDS = ("title", "url", "source", "language", "html")
+_STR_FIELDS = ("title", "url", "source", "language", "html", "author")
 _HTML_HINT = re.compile(r"<(p|div|br|article|span|a|h[1-6]|ul|li|html|body)\b[^>]*>", re.I)
 _TITLE_MAX = 200
 _SENTENCE_END = ".!?。！？؟…"
@@ -290,4 +290,5 @@ class SourceReader:
             title=rec.get("title"), url=rec.get("url"), source=rec.get("source"),
             published=published, language=rec.get("language"),
             external_id=None if ext is None else str(ext), path=path,
+            author=rec.get("author"),
         )

@@ -27,6 +27,7 @@ from crosswire.store.actors import ActorStoreMixin
 from crosswire.store.events import EventStoreMixin, chunks
 from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
+from crosswire.store.provenance import ProvenanceStoreMixin
 
 
 @dataclass(slots=True)
@@ -65,7 +66,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, EventStoreMixin, LiveStore, ABC):
+class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -178,7 +179,7 @@ class Store(ActorStoreMixin, EventStoreMixin, LiveStore, ABC):
                     f"the database has schema version {max(done)}, newer than this crosswire "
                     f"understands ({newest}); upgrade crosswire"
                 )
-            for version, name, statements in MIGRATIONS:
+            for version, name, statements in sorted(MIGRATIONS):
                 if version in done:
                     continue
                 for stmt in statements:

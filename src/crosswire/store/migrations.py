@@ -262,3 +262,40 @@ MIGRATIONS.append(
         ],
     )
 )
+
+MIGRATIONS.append(
+    (
+        5,
+        "provenance: LSH band keys, machine-written signals, article relations",
+        [
+            """CREATE TABLE lsh_bands (
+                key INTEGER NOT NULL,
+                article_id INTEGER NOT NULL,
+                PRIMARY KEY (key, article_id)
+            )""",
+            "CREATE INDEX lsh_bands_article ON lsh_bands(article_id)",
+            """CREATE TABLE article_signals (
+                article_id INTEGER PRIMARY KEY,
+                author TEXT,
+                signals TEXT NOT NULL DEFAULT '[]'
+            )""",
+            """CREATE TABLE article_relations (
+                article_id INTEGER NOT NULL,
+                original_id INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                score REAL NOT NULL,
+                method TEXT NOT NULL,
+                story_id INTEGER,
+                evidence TEXT NOT NULL DEFAULT '{}',
+                PRIMARY KEY (article_id, original_id, kind)
+            )""",
+            "CREATE INDEX article_relations_original ON article_relations(original_id)",
+            "CREATE INDEX article_relations_story ON article_relations(story_id)",
+            """CREATE TABLE story_provenance (
+                story_id INTEGER PRIMARY KEY,
+                members TEXT NOT NULL,
+                computed TEXT NOT NULL
+            )""",
+        ],
+    )
+)
