@@ -104,6 +104,23 @@ class Store(ABC):
     def close(self) -> None:
         """Close every connection."""
 
+    # --- catalogue (used by `crosswire migrate` to copy any table present) -----------------
+    @abstractmethod
+    def list_tables(self) -> list[str]:
+        """Every table of the schema, in creation order."""
+
+    @abstractmethod
+    def table_columns(self, table: str) -> list[str]:
+        """A table's column names, in order."""
+
+    @abstractmethod
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
+               ) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of a large query in batches, on a connection of its own."""
+
+    def sync_identities(self) -> None:
+        """After rows were written with their own ids: make generated ids continue past them."""
+
     # --- plumbing --------------------------------------------------------------------------
     def _conn(self) -> Any:
         # Inside a transaction the writer also reads, so a transaction sees its own writes.
@@ -183,7 +200,10 @@ class Store(ABC):
                 if version in done:
                     continue
                 for stmt in statements:
-                    self.execute(stmt)
+                    sql = stmt if isinstance(stmt, str) else stmt.get(self.dialect,
+                                                                      stmt.get("*"))
+                    if sql:  # a dialect-only statement (e.g. an FTS5 table) may be skipped
+                        self.execute(sql)
                 self.execute(
                     "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
                     (version, name, iso(utc_now())),

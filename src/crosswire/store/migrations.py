@@ -3,11 +3,17 @@
 SQL here is written in a portable subset (INTEGER, REAL, TEXT, BLOB; ``INTEGER PRIMARY KEY``
 for generated ids); a backend may translate type names for its dialect. Never edit a migration
 that has shipped: add a new one.
+
+A statement may instead be a mapping from dialect (``"sqlite"``, ``"postgresql"``, ``"*"`` for
+any other) to SQL, or to ``None`` to skip it, for the rare feature with no portable spelling
+(an FTS5 table); the PostgreSQL backend translates types itself (store/postgres.py).
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+Statement = str | dict[str, str | None]
+
+MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
     (
         1,
         "articles, sentences, stories, rejections",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,3 +81,27 @@ class SQLiteStore(Store):
         if self._writer_conn is not None:
             self._writer_conn.close()
             self._writer_conn = None
+
+    # --- catalogue (for `crosswire migrate`) -----------------------------------------------
+    def list_tables(self) -> list[str]:
+        # virtual tables (FTS5) and their shadow tables belong to SQLite alone
+        rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                          "AND name NOT LIKE 'sqlite%' ORDER BY rowid")
+        virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+        return [n for n, _ in rows
+                if n not in virtual and not any(n.startswith(v + "_") for v in virtual)]
+
+    def table_columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.query(f"PRAGMA table_info(\"{table}\")")]
+
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
+               ) -> Iterator[list[tuple[Any, ...]]]:
+        conn = self._connect()
+        try:
+            cur = conn.execute(sql, tuple(params))
+            while rows := cur.fetchmany(batch):
+                yield [tuple(r) for r in rows]
+        except sqlite3.Error as exc:
+            raise StoreError(f"database error: {exc}") from exc
+        finally:
+            conn.close()
