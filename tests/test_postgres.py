@@ -49,7 +49,7 @@ def test_password_is_not_shown() -> None:
 @pytest.mark.skipif(not PG_URL, reason="CROSSWIRE_TEST_PG is not set")
 def test_missing_database_is_one_clear_line() -> None:
     url = with_database(PG_URL, "no_such_database_here")
-    with pytest.raises(StoreError, match="cannot open database .*no_such_database_here"):
+    with pytest.raises(StoreError, match=r"cannot open database .*no_such_database_here"):
         open_store(url)
     res = run_cli("stories", db=url)
     assert res.returncode == 1
@@ -94,7 +94,7 @@ def test_two_processes_ingesting_overlapping_inputs_store_each_article_once(
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ)
              for path in (first, second)]
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err.decode()
     summaries = [json.loads(out) for out, _ in outs]
     assert sum(s["stored"] for s in summaries) == 60

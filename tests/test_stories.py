@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from tests.conftest import DATA, DEMO, fresh_database, run_cli, seeds_or_skip

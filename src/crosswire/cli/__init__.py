@@ -16,6 +16,7 @@ from crosswire.app import Crosswire
 from crosswire.cli import eval as eval_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import read as read_cmds
+from crosswire.cli import scale as scale_cmds
 from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
 from crosswire.config import load_settings
@@ -46,5 +47,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, eval_cmds, train_cmds):
+for module in (ingest_cmds, read_cmds, eval_cmds, train_cmds, scale_cmds):
     module.register(main)

@@ -114,11 +114,15 @@ class Store(ABC):
         """A table's column names, in order."""
 
     @abstractmethod
+    def primary_key(self, table: str) -> list[str]:
+        """The columns of a table's primary key, in key order (empty when it has none)."""
+
+    @abstractmethod
     def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
                ) -> Iterator[list[tuple[Any, ...]]]:
         """Rows of a large query in batches, on a connection of its own."""
 
-    def sync_identities(self) -> None:
+    def sync_identities(self) -> None:  # noqa: B027 - SQLite needs nothing here
         """After rows were written with their own ids: make generated ids continue past them."""
 
     # --- plumbing --------------------------------------------------------------------------

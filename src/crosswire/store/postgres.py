@@ -251,6 +251,14 @@ class PostgresStore(Store):
             "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
             (table,))]
 
+    def primary_key(self, table: str) -> list[str]:
+        return [r[0] for r in self.query(
+            "SELECT k.column_name FROM information_schema.table_constraints c "
+            "JOIN information_schema.key_column_usage k ON k.constraint_name = c.constraint_name "
+            "AND k.table_schema = c.table_schema AND k.table_name = c.table_name "
+            "WHERE c.table_schema = current_schema() AND c.table_name = ? "
+            "AND c.constraint_type = 'PRIMARY KEY' ORDER BY k.ordinal_position", (table,))]
+
     def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
                ) -> Iterator[list[tuple[Any, ...]]]:
         # a server-side cursor needs a transaction; a dedicated connection keeps it apart

@@ -94,6 +94,10 @@ class SQLiteStore(Store):
     def table_columns(self, table: str) -> list[str]:
         return [r[1] for r in self.query(f"PRAGMA table_info(\"{table}\")")]
 
+    def primary_key(self, table: str) -> list[str]:
+        rows = self.query(f"PRAGMA table_info(\"{table}\")")
+        return [r[1] for r in sorted((r for r in rows if r[5]), key=lambda r: r[5])]
+
     def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
                ) -> Iterator[list[tuple[Any, ...]]]:
         conn = self._connect()
