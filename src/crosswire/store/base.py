@@ -24,6 +24,7 @@ from crosswire.embed import from_blob, to_blob
 from crosswire.errors import NotFound, StoreError
 from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.migrations import MIGRATIONS
+from crosswire.store.story_log import StoryLogMixin
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -66,7 +67,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ABC):
+class Store(StoryLogMixin, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -122,7 +123,7 @@ class Store(ABC):
                ) -> Iterator[list[tuple[Any, ...]]]:
         """Rows of a large query in batches, on a connection of its own."""
 
-    def sync_identities(self) -> None:  # noqa: B027 - SQLite needs nothing here
+    def sync_identities(self) -> None:
         """After rows were written with their own ids: make generated ids continue past them."""
 
     # --- plumbing --------------------------------------------------------------------------
@@ -491,6 +492,7 @@ class Store(ABC):
                 (to_blob(state.centroid), json.dumps(state.keys, ensure_ascii=False),
                  json.dumps(state.lang_counts, sort_keys=True), state.id),
             )
+            self._log_story_change(state.id)
 
     def refresh_story_summary(self, story_id: int) -> None:
         """Recompute a story's counts, languages and time span from its articles."""
@@ -504,6 +506,7 @@ class Store(ABC):
             )
             assert row is not None
             n, n_named, n_unnamed, first, last, first_pub, last_pub = row
+            self._log_story_change(story_id)
             if not n:
                 self.execute("DELETE FROM stories WHERE id = ?", (story_id,))
                 return
@@ -601,6 +604,7 @@ class Store(ABC):
         with self.transaction():
             self.execute("UPDATE articles SET story_id = NULL")
             self.execute("DELETE FROM stories")
+            self._log_story_change(0)
 
 
 def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:

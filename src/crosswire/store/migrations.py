@@ -94,4 +94,15 @@ MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
             )""",
         ],
     ),
+    (
+        8,
+        "story change log (keeps each process's story index in step) and undated stories",
+        [
+            """CREATE TABLE story_changes (
+                seq INTEGER PRIMARY KEY,
+                story_id INTEGER NOT NULL
+            )""",
+            "CREATE INDEX stories_undated ON stories(updated) WHERE first_published IS NULL",
+        ],
+    ),
 ]
