@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ class StoryIndex:
         # stories stay indexed this long after their last report: the window plus a margin
         self.horizon = timedelta(days=horizon_days if horizon_days is not None
                                  else 2 * window_days + 1)
-        self._graph: object | None = None
+        self._graph: Any = None  # hnswlib.Index (untyped)
         self._span: dict[int, tuple[float, float]] = {}  # story id -> (first, last) timestamps
         self._floor: float | None = None  # stories last reported before this are not indexed
         self._newest = float("-inf")
@@ -77,16 +78,16 @@ class StoryIndex:
         vec = centres.centred_centroid(state.centroid, state.n_articles, state.lang_counts)
         graph = self._graph
         assert graph is not None
-        if state.id not in self._span and graph.element_count >= self._capacity:  # type: ignore[attr-defined]
+        if state.id not in self._span and graph.element_count >= self._capacity:
             self._capacity *= 2
-            graph.resize_index(self._capacity)  # type: ignore[attr-defined]
-        graph.add_items(vec.astype(np.float32)[None, :], [state.id],  # type: ignore[attr-defined]
+            graph.resize_index(self._capacity)
+        graph.add_items(vec.astype(np.float32)[None, :], [state.id],
                         replace_deleted=True)
         self._span[state.id] = (first.timestamp(), last.timestamp())
 
     def _drop(self, story_id: int) -> None:
         if story_id in self._span:
-            self._graph.mark_deleted(story_id)  # type: ignore[attr-defined]
+            self._graph.mark_deleted(story_id)
             del self._span[story_id]
 
     def _rebuild(self, store: Store, centres: LanguageCentres) -> None:
@@ -158,7 +159,7 @@ class StoryIndex:
             return []
         u = centres.centred(vector, language).astype(np.float32)
         try:
-            labels, _ = self._graph.knn_query(  # type: ignore[attr-defined]
+            labels, _ = self._graph.knn_query(
                 u[None, :], k=min(self.k, len(self._span)))
         except RuntimeError:  # hnswlib found fewer than k (a graph thinned by deletions)
             return None
