@@ -63,6 +63,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/ingest.py
+	$(PY) bench/scale.py
 
 clean:
 	-tools/pg.sh stop

@@ -14,6 +14,7 @@ import urllib.parse
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,11 +41,17 @@ if PG_URL.lower() in ("off", "0", "no"):
     PG_URL = ""
 
 
+NO_PG = ("PostgreSQL runs skipped: CROSSWIRE_TEST_PG is not set (make test starts a local "
+         "server with tools/pg.sh); the suite ran on SQLite only")
+
+
 def pytest_report_header(config: pytest.Config) -> str:
-    if PG_URL:
-        return "store backends: sqlite, postgresql"
-    return ("store backends: sqlite only -- PostgreSQL tests skipped: CROSSWIRE_TEST_PG is not "
-            "set (make test starts a local server with tools/pg.sh)")
+    return "store backends: sqlite, postgresql" if PG_URL else NO_PG
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not PG_URL:  # shown even with -q, where the header is not
+        terminalreporter.write_line(NO_PG)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

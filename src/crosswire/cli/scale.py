@@ -7,7 +7,7 @@ import sys
 import click
 
 from crosswire.cli.common import emit_json, err, get_app, handle_errors, json_option, out
-from crosswire.cli.ingest import _progress
+from crosswire.cli.ingest import _progress, check_language, report_summary
 from crosswire.models import IngestResult
 
 
@@ -45,13 +45,7 @@ def backfill(ctx: click.Context, shards: tuple[str, ...], engine: str, workers: 
     from crosswire.backfill import backfill as run_backfill
 
     app = get_app(ctx)
-    if language:
-        from crosswire.pipeline import normalize_language
-
-        try:
-            normalize_language(language)
-        except Exception as exc:
-            raise click.BadParameter(str(exc)) from exc
+    check_language(language)
     options = BackfillOptions(workers=workers, scheduler=scheduler, batch=batch,
                               run_size=run_size, spill_dir=spill_dir)
     with _progress(app.settings.progress) as bar:
@@ -64,15 +58,7 @@ def backfill(ctx: click.Context, shards: tuple[str, ...], engine: str, workers: 
         summary = run_backfill(app.pipeline, app.reader().read(list(shards)), options,
                                source=source_name, language=language, on_result=on_result,
                                on_prepared=lambda n: bar.update(prep, completed=n))
-    if as_json:
-        emit_json(summary.to_dict())
-    else:
-        out.print(f"stored {summary.stored}, updated {summary.updated}, "
-                  f"duplicates skipped {summary.duplicates}, rejected {len(summary.rejected)}")
-        for r in summary.rejected:
-            out.print(f"rejected {r.where}: {r.reason}", markup=False)
-    if summary.rejected:
-        sys.exit(1)
+    report_summary(summary, as_json)
 
 
 @click.command()

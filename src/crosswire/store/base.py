@@ -75,6 +75,9 @@ class Store(StoryLogMixin, ABC):
     def __init__(self) -> None:
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        self._writer_conn: Any = None
+        self._readers: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     @property
     def _depth(self) -> int:
@@ -87,12 +90,39 @@ class Store(StoryLogMixin, ABC):
 
     # --- backend hooks ---------------------------------------------------------------------
     @abstractmethod
+    def _connect(self) -> Any:
+        """A new connection (errors become ``StoreError`` naming the store)."""
+
+    def _setup_reader(self, conn: Any) -> None:
+        """Make a fresh connection a reader (SQLite: read-only)."""
+
     def _writer(self) -> Any:
         """The single connection that writes."""
+        if self._writer_conn is None:
+            self._writer_conn = self._connect()
+        return self._writer_conn
 
-    @abstractmethod
     def _reader(self) -> Any:
         """A connection for reads, one per thread."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._setup_reader(conn)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection."""
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        self._local = threading.local()
+        if self._writer_conn is not None:
+            self._writer_conn.close()
+            self._writer_conn = None
 
     def _sql(self, sql: str) -> str:
         """Translate portable SQL to the backend's dialect (placeholders, types)."""
@@ -100,10 +130,6 @@ class Store(StoryLogMixin, ABC):
 
     def _errors(self) -> tuple[type[BaseException], ...]:
         return (Exception,)
-
-    @abstractmethod
-    def close(self) -> None:
-        """Close every connection."""
 
     # --- catalogue (used by `crosswire migrate` to copy any table present) -----------------
     @abstractmethod

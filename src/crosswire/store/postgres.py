@@ -30,7 +30,6 @@ the database cannot be reached.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -181,9 +180,6 @@ class PostgresStore(Store):
         if psycopg is None:  # pragma: no cover
             raise StoreError("PostgreSQL needs the psycopg package: pip install 'psycopg[binary]'")
         self.url = url
-        self._writer_conn: Any = None
-        self._readers: list[Any] = []
-        self._readers_lock = threading.Lock()
         self._writer()  # connect now, so a bad URL fails at open time
 
     def __repr__(self) -> str:
@@ -200,20 +196,6 @@ class PostgresStore(Store):
         conn.adapters.register_dumper(str, _Text)
         return conn
 
-    def _writer(self) -> Any:
-        if self._writer_conn is None:
-            self._writer_conn = self._connect()
-        return self._writer_conn
-
-    def _reader(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-            with self._readers_lock:
-                self._readers.append(conn)
-        return conn
-
     def _sql(self, sql: str) -> str:
         return translate(sql)
 
@@ -228,16 +210,6 @@ class PostgresStore(Store):
             if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
                 conn.rollback()
             raise StoreError(f"cannot write to {redact(self.url)}: {_first_line(exc)}") from exc
-
-    def close(self) -> None:
-        with self._readers_lock:
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
-        self._local = type(self._local)()
-        if self._writer_conn is not None:
-            self._writer_conn.close()
-            self._writer_conn = None
 
     # --- catalogue (for `crosswire migrate`) -----------------------------------------------
     def list_tables(self) -> list[str]:
