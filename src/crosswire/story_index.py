@@ -1,7 +1,7 @@
 """Story index: the nearest recent stories to an article, found in flat time as the store grows.
 
 Reads story centroids, language mixes and time spans (through the store's story change log);
-holds, in memory, an HNSW graph (hnswlib, inner product) over the *centred* centroid of every
+holds, in memory, an HNSW graph (usearch, inner product) over the *centred* centroid of every
 dated story active within ``horizon`` of the newest article seen. Story assignment asks it for
 the ``k`` stories nearest to an article's centred vector, keeps those whose span lies within
 the time window, and scores them exactly with the story model (stories.py). So the work per
@@ -16,7 +16,7 @@ current ones, so drift only affects which stories are proposed, not how they are
 Kept in step with the store by reading ``story_changes`` before each search: changes
 committed by this process or any other writer are applied in commit order. A gap in the log
 (pruned before this process saw it) or a "dropped every story" mark rebuilds the index from
-the store. Deterministic: one thread, a fixed seed, updates in commit order. An article older
+the store. Deterministic: one thread, updates in commit order. An article older
 than the index's horizon (out-of-order input) gets ``None`` and the caller scans the window in
 SQL instead.
 """
@@ -32,7 +32,6 @@ import numpy as np
 from crosswire.store import Store, StoryState
 from crosswire.story_evidence import LanguageCentres
 
-SEED = 42
 PRUNE_EVERY = 50_000  # log rows kept behind the newest before pruning
 
 
@@ -47,27 +46,23 @@ class StoryIndex:
         # stories stay indexed this long after their last report: the window plus a margin
         self.horizon = timedelta(days=horizon_days if horizon_days is not None
                                  else 2 * window_days + 1)
-        self._graph: Any = None  # hnswlib.Index (untyped)
+        self._graph: Any = None  # usearch.index.Index
         self._span: dict[int, tuple[float, float]] = {}  # story id -> (first, last) timestamps
         self._floor: float | None = None  # stories last reported before this are not indexed
         self._newest = float("-inf")
         self._seq = 0
-        self._capacity = 0
         self._since_evict = 0
 
     def __len__(self) -> int:
         return len(self._span)
 
     # --- the graph -------------------------------------------------------------------------
-    def _new_graph(self, capacity: int) -> None:
-        import hnswlib
+    def _new_graph(self) -> None:
+        from usearch.index import Index
 
-        graph = hnswlib.Index(space="ip", dim=self.dim)
-        graph.init_index(max_elements=capacity, ef_construction=100, M=16, random_seed=SEED,
-                         allow_replace_deleted=True)
-        graph.set_num_threads(1)
-        graph.set_ef(max(2 * self.k, 64))
-        self._graph, self._capacity, self._span = graph, capacity, {}
+        self._graph = Index(ndim=self.dim, metric="ip", dtype="f32", connectivity=16,
+                            expansion_add=100, expansion_search=max(2 * self.k, 64))
+        self._span = {}
 
     def _put(self, state: StoryState, centres: LanguageCentres) -> None:
         first, last = state.first_published, state.last_published
@@ -76,26 +71,21 @@ class StoryIndex:
             self._drop(state.id)
             return
         vec = centres.centred_centroid(state.centroid, state.n_articles, state.lang_counts)
-        graph = self._graph
-        assert graph is not None
-        if state.id not in self._span and graph.element_count >= self._capacity:
-            self._capacity *= 2
-            graph.resize_index(self._capacity)
-        graph.add_items(vec.astype(np.float32)[None, :], [state.id],
-                        replace_deleted=True)
+        if state.id in self._span:  # a moved centroid: replace the node
+            self._graph.remove(state.id)
+        self._graph.add(state.id, vec.astype(np.float32), threads=1)
         self._span[state.id] = (first.timestamp(), last.timestamp())
 
     def _drop(self, story_id: int) -> None:
         if story_id in self._span:
-            self._graph.mark_deleted(story_id)
+            self._graph.remove(story_id)
             del self._span[story_id]
 
     def _rebuild(self, store: Store, centres: LanguageCentres) -> None:
         self._seq = store.story_change_bounds()[1]
         assert self._floor is not None
-        states = list(store.stories_active_since(datetime.fromtimestamp(self._floor).astimezone()))
-        self._new_graph(max(1024, 2 * len(states)))
-        for st in states:
+        self._new_graph()
+        for st in store.stories_active_since(datetime.fromtimestamp(self._floor).astimezone()):
             self._put(st, centres)
 
     # --- keeping in step -------------------------------------------------------------------
@@ -158,12 +148,8 @@ class StoryIndex:
         if not self._span:
             return []
         u = centres.centred(vector, language).astype(np.float32)
-        try:
-            labels, _ = self._graph.knn_query(
-                u[None, :], k=min(self.k, len(self._span)))
-        except RuntimeError:  # hnswlib found fewer than k (a graph thinned by deletions)
-            return None
-        return [int(sid) for sid in _within(labels[0], self._span, t - window, t + window)]
+        found = self._graph.search(u, min(self.k, len(self._span)), threads=1)
+        return _within(found.keys, self._span, t - window, t + window)
 
     def reset(self) -> None:
         """Forget everything (after a rollback or a recluster); rebuilt on next use."""
