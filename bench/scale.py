@@ -235,7 +235,8 @@ def main() -> None:
                     help="stored-article counts for the assignment-cost curve")
     ap.add_argument("--probes", type=int, default=200, help="articles assigned at each size")
     ap.add_argument("--pg", help="an empty PostgreSQL database URL, for its size per article")
-    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-throughput", action="store_true",
+                    help="keep the throughput figures of the last run (with their date)")
     args = ap.parse_args()
     result: dict[str, Any] = {"bench": "scale",
                               "date": datetime.now().isoformat(timespec="seconds"),
@@ -246,6 +247,7 @@ def main() -> None:
             src = tmp / "bench.jsonl"
             n = replicate(args.n, src)
             result["throughput"] = run_throughput(src, n, tmp, args.pg)
+            result["throughput_date"] = result["date"]
             t = result["throughput"]
             print(f"single-process ingest: {t['single_process_ingest']['articles_per_s']} "
                   f"articles/s; 2-worker / 1-worker backfill: {t['ratio_2_over_1_workers']}x; "
@@ -254,6 +256,11 @@ def main() -> None:
         result["assignment"] = run_assignment(sizes, tmp, args.probes)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / "scale.json"
+    if args.skip_throughput and path.exists():
+        last = json.loads(path.read_text(encoding="utf-8"))
+        if "throughput" in last:
+            result["throughput"] = last["throughput"]
+            result["throughput_date"] = last.get("throughput_date", last.get("date"))
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path.relative_to(ROOT)}")
 

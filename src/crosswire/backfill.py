@@ -12,7 +12,7 @@ the same articles in that order would leave it.
 Bounded memory, by an external merge sort: prepared articles are collected into runs of
 ``run_size``, each run sorted by ``pipeline.commit_order`` and spilled to a temporary file;
 at the end the runs are merged (one article held per run) and committed in order. At most
-``2 x workers`` batches are in flight. (Processing shards in time order instead would need
+two batches per worker are in flight. (Processing shards in time order instead would need
 shards cut by time, and still sorting inside each; the merge works on any input.)
 
 Fails per article as ``ingest`` does: a document that cannot be read or prepared is stored
@@ -159,6 +159,8 @@ def backfill(
 
     client, cluster = _client(options)
     try:
+        # two batches in flight per worker: one running, one waiting
+        slots = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         with tempfile.TemporaryDirectory(prefix="crosswire-backfill-",
                                          dir=options.spill_dir) as folder:
             runs = _Runs(options.run_size, folder)
@@ -195,7 +197,7 @@ def backfill(
                 if not raws:
                     continue
                 pending.add(client.submit(prepare_batch, settings, raws, language, pure=False))
-                if len(pending) >= 2 * max(1, options.workers):
+                if len(pending) >= slots:
                     done, pending = wait(pending, return_when="FIRST_COMPLETED")
                     harvest(done)
             if pending:

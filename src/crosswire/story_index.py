@@ -53,9 +53,6 @@ class StoryIndex:
         self._seq = 0
         self._since_evict = 0
 
-    def __len__(self) -> int:
-        return len(self._span)
-
     # --- the graph -------------------------------------------------------------------------
     def _new_graph(self) -> None:
         from usearch.index import Index

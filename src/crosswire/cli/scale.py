@@ -23,7 +23,7 @@ from crosswire.models import IngestResult
               help="Documents per task sent to a worker.")
 @click.option("--run-size", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Prepared articles held in memory before a sorted run is spilled to disk.")
-@click.option("--spill-dir", metavar="DIR", type=click.Path(file_okay=False),
+@click.option("--spill-dir", metavar="DIR", type=click.Path(exists=True, file_okay=False),
               help="Folder for the sorted runs (default: the system temp folder).")
 @click.option("--source", "source_name", metavar="NAME",
               help="Source (outlet) name for every document of this run.")
