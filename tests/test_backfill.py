@@ -91,3 +91,21 @@ def test_sorted_runs_merge_in_commit_order(tmp_path: Path) -> None:
     # undated articles come last, in input order
     undated = [k[3] for k in merged if k[0] == 1]
     assert undated == sorted(undated) and len(undated) == 12
+
+
+@pytest.mark.sqlite_only  # the store side is the same as above; this checks the cluster side
+def test_backfill_on_a_running_scheduler(db_path: str, tmp_path: Path) -> None:
+    """`--scheduler` sends the work to a cluster someone else started (here: in this test)."""
+    from distributed import LocalCluster
+
+    records = [json.loads(line) for line in DEMO.open(encoding="utf-8") if line.strip()][:12]
+    shards = _write_shards(tmp_path, records, 2)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None, scheduler_kwargs={"dashboard": False}) as cluster:
+        res = run_cli("backfill", "--json", "--scheduler", cluster.scheduler_address, *shards,
+                      db=db_path)
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["stored"] == 12
+    assert sorted(_labels(db_path)) == sorted(r["id"] for r in records)
+    unreachable = run_cli("backfill", "--scheduler", "tcp://127.0.0.1:9", *shards, db=db_path)
+    assert unreachable.returncode == 2 and "cannot reach the Dask scheduler" in unreachable.stderr

@@ -120,7 +120,7 @@ def _client(options: BackfillOptions) -> tuple[Any, Any]:
         raise ConfigError("backfill needs Dask: pip install 'distributed'") from exc
     if options.scheduler:
         try:
-            return Client(options.scheduler, timeout="30s"), None
+            return Client(options.scheduler, timeout="10s"), None
         except (OSError, TimeoutError) as exc:
             raise ConfigError(f"cannot reach the Dask scheduler {options.scheduler}: {exc}"
                               ) from exc
