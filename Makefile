@@ -14,7 +14,7 @@ SEEDS  ?= ../shared/seeds
 # Tests share one vector cache across runs so each distinct text is embedded once.
 export CROSSWIRE_VECTOR_CACHE ?= $(CURDIR)/.cache/vectors.sqlite
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean pg-start pg-stop
 
 install: $(STAMP)
 
@@ -41,8 +41,22 @@ demo: $(STAMP)
 	$(CW) --db $(DEMO_DB) events --limit 12
 	$(CW) eval clustering src/crosswire/data/demo/articles.jsonl
 
+# The suite runs on SQLite and on a throwaway PostgreSQL (Debian's packages, a cluster in
+# .cache/pg on a unix socket, see tools/pg.sh). Where PostgreSQL cannot run, the suite runs on
+# SQLite alone and says why in one line.
 test: $(STAMP) $(ST_STAMP)
-	$(PY) -m pytest -q
+	@url=$$(tools/pg.sh start) || url=""; \
+	if [ -z "$$url" ]; then echo "note: PostgreSQL tests skipped (see the line above); running on SQLite only"; fi; \
+	CROSSWIRE_TEST_PG="$$url" $(PY) -m pytest -q; status=$$?; \
+	if [ -n "$$url" ]; then tools/pg.sh stop; fi; \
+	exit $$status
+
+# A local PostgreSQL for trying crosswire by hand: prints the URL to pass to --db.
+pg-start:
+	@tools/pg.sh start
+
+pg-stop:
+	@tools/pg.sh stop
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench tools
@@ -55,6 +69,8 @@ bench: $(STAMP)
 	$(PY) bench/warc.py
 	$(PY) bench/brief.py
 	$(PY) bench/provenance.py
+	$(PY) bench/scale.py
 
 clean:
+	-tools/pg.sh stop
 	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from tests.conftest import run_cli, seeds_or_skip
+from tests.conftest import fresh_database, run_cli, seeds_or_skip
 
 import crosswire
 from crosswire.app import Crosswire
@@ -28,9 +27,10 @@ SEED_ACTORS = {
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crosswire, str]]:
+def seeded(request: pytest.FixtureRequest, backend: str,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Crosswire, str]]:
     tr, en = seeds_or_skip()
-    db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    db = fresh_database(request, backend, tmp_path_factory.mktemp("seeds"))
     app = crosswire.open(db)
     summary = app.ingest([str(tr), str(en)])
     assert summary.stored == 2
@@ -101,8 +101,8 @@ def test_cli_contract(seeded: tuple[Crosswire, str]) -> None:
     assert art["text"][m["start"]:m["end"]] == m["text"] and m["actor"]["id"]
 
 
-def test_updates_keep_counts_exact_and_relink_rebuilds(tmp_path: Path) -> None:
-    app = crosswire.open(str(tmp_path / "u.db"))
+def test_updates_keep_counts_exact_and_relink_rebuilds(db_path: str) -> None:
+    app = crosswire.open(db_path)
     try:
         app.ingest_text("Rusya ve Çin ortak tatbikat yaptı. Rusya'dan açıklama geldi.",
                         title="Tatbikat", url="https://x.example/1", language="tr")
@@ -120,8 +120,8 @@ def test_updates_keep_counts_exact_and_relink_rebuilds(tmp_path: Path) -> None:
         app.close()
 
 
-def test_a_new_name_in_another_script_joins_an_existing_new_actor(tmp_path: Path) -> None:
-    app = crosswire.open(str(tmp_path / "n.db"))
+def test_a_new_name_in_another_script_joins_an_existing_new_actor(db_path: str) -> None:
+    app = crosswire.open(db_path)
     try:
         app.ingest_text("Romania: the outsider Dorin Vasilescu won in Romania, beating the "
                         "Social Democrats.", title="Vote", language="en")

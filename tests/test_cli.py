@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from tests.conftest import DATA, run_cli
 
 INPUTS = DATA / "inputs"
@@ -42,10 +43,12 @@ def test_json_fields_and_exit_codes(db_path: str) -> None:
     assert run_cli("no-such-command", db=db_path).returncode == 2
 
 
-def test_db_from_environment_and_config_file(tmp_path: Path) -> None:
-    db = str(tmp_path / "env.db")
+def test_db_from_environment_and_config_file(db_path: str, tmp_path: Path) -> None:
+    db = db_path
     run_cli("ingest", str(INPUTS / "wire.txt"), env={"CROSSWIRE_DB": db}, check=True)
-    assert Path(db).exists()
+    stories = json.loads(run_cli("stories", "--json", env={"CROSSWIRE_DB": db},
+                                 check=True).stdout)["stories"]
+    assert [s["n_articles"] for s in stories] == [1]
     cfg = tmp_path / "cw.toml"
     cfg.write_text("[crosswire]\nstory_threshold = 'high'\n", encoding="utf-8")
     res = run_cli("--config", str(cfg), "stories", db=db)
@@ -55,6 +58,7 @@ def test_db_from_environment_and_config_file(tmp_path: Path) -> None:
     assert res.returncode == 2 and "unknown setting 'nonsense_setting'" in res.stderr
 
 
+@pytest.mark.sqlite_only
 def test_unusable_database_path_is_one_clear_line(tmp_path: Path) -> None:
     res = run_cli("stories", db=str(tmp_path / "no" / "such" / "dir.db"))
     assert res.returncode == 1

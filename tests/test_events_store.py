@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import DATA, run_cli, seeds_or_skip
+from tests.conftest import DATA, fresh_database, run_cli, seeds_or_skip
 
 import crosswire
 from crosswire.actors.kb import load_kb
@@ -14,9 +14,10 @@ from crosswire.models import Event
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def seeded(request: pytest.FixtureRequest, backend: str,  # type: ignore[no-untyped-def]
+           tmp_path_factory: pytest.TempPathFactory):
     tr, en = seeds_or_skip()
-    db = str(tmp_path_factory.mktemp("seeds") / "seeds.db")
+    db = fresh_database(request, backend, tmp_path_factory.mktemp("seeds"))
     app = crosswire.open(db)
     summary = app.ingest([str(tr), str(en)])
     assert summary.stored == 2
@@ -122,8 +123,9 @@ def test_graph_exports(seeded) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def timeline(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    db = str(tmp_path_factory.mktemp("timeline") / "t.db")
+def timeline(request: pytest.FixtureRequest, backend: str,  # type: ignore[no-untyped-def]
+             tmp_path_factory: pytest.TempPathFactory):
+    db = fresh_database(request, backend, tmp_path_factory.mktemp("timeline"))
     app = crosswire.open(db)
     assert app.ingest([str(DATA / "events_timeline.jsonl")]).stored == 5
     yield app, db

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from tests.conftest import DATA, DEMO, run_cli, seeds_or_skip
+from tests.conftest import DATA, DEMO, fresh_database, run_cli, seeds_or_skip
 
 from crosswire.claims import Support, independent_sources
 from crosswire.models import Article
@@ -53,9 +53,10 @@ def test_independence_folds_derived_articles_into_their_originals_outlet() -> No
 
 
 @pytest.fixture(scope="module")
-def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+def seeds_db(request: pytest.FixtureRequest, backend: str,
+             tmp_path_factory: pytest.TempPathFactory) -> str:
     tr, en = seeds_or_skip()
-    db = str(tmp_path_factory.mktemp("prov-seeds") / "seeds.db")
+    db = fresh_database(request, backend, tmp_path_factory.mktemp("prov-seeds"))
     run_cli("ingest", str(tr), str(en), db=db, check=True)
     return db
 
@@ -99,10 +100,11 @@ def test_seeds_brief_shows_the_flag(seeds_db: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def demo(request: pytest.FixtureRequest, backend: str,
+         tmp_path_factory: pytest.TempPathFactory) -> Any:
     import crosswire
 
-    cw = crosswire.open(str(tmp_path_factory.mktemp("prov-demo") / "demo.db"))
+    cw = crosswire.open(fresh_database(request, backend, tmp_path_factory.mktemp("prov-demo")))
     cw.ingest([str(DEMO)])
     yield cw
     cw.close()
@@ -137,7 +139,8 @@ def test_eval_provenance_on_the_held_out_split(tmp_path: Any) -> None:
     assert result["machine_written_recall"] >= 0.9
 
 
-def test_reports_that_disagree_on_a_figure_are_not_derived(tmp_path: Any) -> None:
+def test_reports_that_disagree_on_a_figure_are_not_derived(tmp_path: Any, db_path: str
+                                                            ) -> None:
     # same facts, same order, one sentence each way: reads like a translation, but a
     # translation keeps its source's figures; 40 ships against about 30 is two reports
     records = [
@@ -153,7 +156,7 @@ def test_reports_that_disagree_on_a_figure_are_not_derived(tmp_path: Any) -> Non
     src = tmp_path / "two.jsonl"
     src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n",
                    encoding="utf-8")
-    db = str(tmp_path / "two.db")
+    db = db_path
     run_cli("ingest", str(src), db=db, check=True)
     tree = json.loads(run_cli("provenance", "--story", "1", "--json", db=db, check=True).stdout)
     assert tree["n_independent"] == 2 and tree["n_derived"] == 0

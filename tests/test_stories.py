@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from tests.conftest import DATA, DEMO, run_cli, seeds_or_skip
+from tests.conftest import DATA, DEMO, fresh_database, run_cli, seeds_or_skip
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo corpus and, when present, the seeds: what `make demo` builds."""
-    db = str(tmp_path_factory.mktemp("demo") / "demo.db")
+def demo_db(request: pytest.FixtureRequest, backend: str,
+            tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo corpus, as `make demo` builds it (on each backend)."""
+    db = fresh_database(request, backend, tmp_path_factory.mktemp("demo"), "demo.db")
     res = run_cli("ingest", str(DEMO), db=db)
     assert res.returncode == 0, res.stdout + res.stderr
     return db
@@ -39,13 +39,10 @@ def test_seeds_form_one_story_in_two_languages(db_path: str) -> None:
     assert full["text"].rstrip().endswith("security guarantees for neighboring countries.")
 
 
-def test_seeds_stay_apart_from_every_demo_story(demo_db: str, tmp_path: Path) -> None:
+def test_seeds_stay_apart_from_every_demo_story(db_path: str) -> None:
     tr, en = seeds_or_skip()
-    db = str(tmp_path / "both.db")
-    Path(db).write_bytes(Path(demo_db).read_bytes())
-    for suffix in ("-wal", "-shm"):
-        if Path(demo_db + suffix).exists():
-            Path(db + suffix).write_bytes(Path(demo_db + suffix).read_bytes())
+    db = db_path
+    run_cli("ingest", str(DEMO), db=db, check=True)
     res = run_cli("ingest", "--json", str(tr), str(en), db=db)
     ids = json.loads(res.stdout)["article_ids"]
     a, b = (json.loads(run_cli("article", str(i), "--json", db=db, check=True).stdout) for i in ids)

@@ -61,6 +61,9 @@ class Settings:
     """An article may join a story only if it falls within this many days of the story's span."""
     story_candidates: int = 20
     """How many recent undated stories are also scored for each article."""
+    story_ann_candidates: int = 100
+    """How many stories nearest in meaning (from the story index) are scored exactly for each
+    dated article; 0 scans the time window in SQL instead (the 200 most recently active)."""
     story_prior_weight: float = 20.0
     """How many articles' worth of weight the bundled background prior has in each language's
     centre (see docs/stories.md)."""

@@ -178,6 +178,57 @@ def default_stages(settings: Settings, encoder: Encoder) -> list[Stage]:
             EmbedStage(encoder, settings.article_token_budget), EventStage(settings, encoder)]
 
 
+def commit_order(article: Article, seq: int) -> tuple[int, float, str, int]:
+    """Sort key for commits: dated articles by publication time (equal times by content, not
+    by input position), then undated ones in input order (``seq``)."""
+    if article.published is not None:
+        return (0, article.published.timestamp(), article.content_hash or "", seq)
+    return (1, 0.0, "", seq)
+
+
+def prepare_documents(settings: Settings, stages: Sequence[Stage], raws: Sequence[RawDocument],
+                      forced_language: str | None = None) -> list[Article | IngestResult]:
+    """Phase 1 for a batch, anywhere (no store): an article or a rejection for each input."""
+    out: list[Article | IngestResult] = []
+    good: list[Article] = []
+    for raw in raws:
+        try:
+            article = to_article(raw, settings, forced_language)
+        except CrosswireError as exc:
+            out.append(IngestResult("rejected", raw.origin, raw.line, reason=str(exc)))
+            continue
+        out.append(article)
+        good.append(article)
+    failed = run_stages(stages, good)
+    return [
+        IngestResult("rejected", raws[i].origin, raws[i].line, reason=failed[id(item)])
+        if isinstance(item, Article) and id(item) in failed else item
+        for i, item in enumerate(out)
+    ]
+
+
+def run_stages(stages: Sequence[Stage], articles: list[Article]) -> dict[int, str]:
+    """Run stages on the batch; on a crash retry one by one. Returns failures by id()."""
+    failed: dict[int, str] = {}
+    live = list(articles)
+    for stage in stages:
+        if not live:
+            break
+        try:
+            stage(live)
+        except Exception as batch_exc:  # isolate the article that breaks the stage
+            log.debug("stage %s failed on a batch: %s", stage.name, batch_exc)
+            survivors = []
+            for a in live:
+                try:
+                    stage([a])
+                    survivors.append(a)
+                except Exception as exc:
+                    failed[id(a)] = f"stage {stage.name} failed: {exc}"
+            live = survivors
+    return failed
+
+
 @dataclass
 class Pipeline:
     """Ingest documents into a store; see the module docstring."""
@@ -207,43 +258,7 @@ class Pipeline:
     def prepare(self, raws: Sequence[RawDocument], forced_language: str | None = None
                 ) -> list[Article | IngestResult]:
         """Run the pure stages; returns an article or a rejection for each input."""
-        out: list[Article | IngestResult] = []
-        good: list[Article] = []
-        for raw in raws:
-            try:
-                article = to_article(raw, self.settings, forced_language)
-            except CrosswireError as exc:
-                out.append(IngestResult("rejected", raw.origin, raw.line, reason=str(exc)))
-                continue
-            out.append(article)
-            good.append(article)
-        failed = self._run_stages(good)
-        return [
-            IngestResult("rejected", raws[i].origin, raws[i].line, reason=failed[id(item)])
-            if isinstance(item, Article) and id(item) in failed else item
-            for i, item in enumerate(out)
-        ]
-
-    def _run_stages(self, articles: list[Article]) -> dict[int, str]:
-        """Run stages on the batch; on a crash retry one by one. Returns failures by id()."""
-        failed: dict[int, str] = {}
-        live = list(articles)
-        for stage in self.stages:
-            if not live:
-                break
-            try:
-                stage(live)
-            except Exception as batch_exc:  # isolate the article that breaks the stage
-                log.debug("stage %s failed on a batch: %s", stage.name, batch_exc)
-                survivors = []
-                for a in live:
-                    try:
-                        stage([a])
-                        survivors.append(a)
-                    except Exception as exc:
-                        failed[id(a)] = f"stage {stage.name} failed: {exc}"
-                live = survivors
-        return failed
+        return prepare_documents(self.settings, self.stages, raws, forced_language)
 
     # --- phase 2 ---------------------------------------------------------------------------
     def commit(self, article: Article, origin: str = "", line: int | None = None
@@ -296,12 +311,9 @@ class Pipeline:
             for i, (raw, item) in enumerate(zip(raws, prepared, strict=True)):
                 if isinstance(item, IngestResult):
                     results.append(item)
-                elif item.published is not None:
-                    # dated: publication order; equal times by content, not by input position
-                    ready.append(((0, item.published.timestamp(), item.content_hash), i, item, raw))
                 else:
-                    ready.append(((1, 0.0, ""), i, item, raw))  # undated: ingest order
-            ready.sort(key=lambda r: (r[0], r[1]))
+                    ready.append((commit_order(item, i), i, item, raw))
+            ready.sort(key=lambda r: r[0])
             for _, _, article, raw in ready:
                 results.append(self.commit(article, raw.origin, raw.line))
             for r in results:

@@ -7,9 +7,11 @@ counts and title.
 An article joins the candidate story that the story model (``story_evidence.StoryModel``)
 finds most probable, if that probability clears ``story_threshold``; otherwise it starts a new
 story. Candidates are the stories whose dated span lies within ``story_window_days`` of the
-article; undated articles, and undated stories, are compared with the most recently updated
-stories. The evidence (centred meaning, shared names/numbers and actors, time gap, size) is
-described in ``story_evidence.py`` and docs/stories.md.
+article: the ``story_ann_candidates`` nearest in centred meaning, found by the story index
+(story_index.py) so the cost per article stays flat as the store grows; undated articles, and
+undated stories, are compared with the most recently updated stories. The evidence (centred
+meaning, shared names/numbers and actors, time gap, size) is described in
+``story_evidence.py`` and docs/stories.md.
 
 Deterministic: the same input in the same order gives the same stories. ``recluster``
 rebuilds all stories in publication order after a change of settings or model.
@@ -37,6 +39,7 @@ from crosswire.story_evidence import (
     idf_weights,
     story_features,
 )
+from crosswire.story_index import StoryIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +60,12 @@ class StoryAssigner:
         self.model = StoryModel.load(settings.story_model or None)
         self._centres: LanguageCentres | None = None
         self._store: Store | None = None
+        self._index: StoryIndex | None = None
 
     def centres(self, store: Store) -> LanguageCentres:
         if self._centres is None or self._store is not store:
+            if self._store is not store and self._index is not None:
+                self._index.reset()
             self._centres = LanguageCentres(background_prior(self.encoder),
                                             store.language_means(),
                                             self.settings.story_prior_weight)
@@ -68,6 +74,19 @@ class StoryAssigner:
 
     def reset(self) -> None:
         self._centres = None
+        if self._index is not None:
+            self._index.reset()
+
+    def nearest(self, store: Store, article: Article) -> list[int] | None:
+        """Ids of the stories nearest the article from the story index (None: not usable)."""
+        k = self.settings.story_ann_candidates
+        if k <= 0 or article.vector is None or article.published is None:
+            return None
+        centres = self.centres(store)
+        if self._index is None:
+            self._index = StoryIndex(article.vector.shape[0], k, self.settings.story_window_days)
+        return self._index.nearest(store, centres, article.vector, article.language,
+                                   article.published)
 
     def candidates(self, store: Store, article: Article) -> list[StoryState]:
         s = self.settings
@@ -76,7 +95,10 @@ class StoryAssigner:
         found: dict[int, StoryState] = {}
         if t is not None:
             w = timedelta(days=s.story_window_days)
-            for st in store.stories_in_window(t - w, t + w, limit):
+            near = self.nearest(store, article)
+            dated = (store.story_states(near) if near is not None
+                     else store.stories_in_window(t - w, t + w, limit))
+            for st in dated:
                 found[st.id] = st
             undated = store.recent_stories(s.story_candidates, undated_only=True)
         else:

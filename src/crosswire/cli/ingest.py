@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from crosswire.cli.common import emit_json, err, get_app, handle_errors, json_option, out
 from crosswire.cli.live import allow_private_option, apply_allow_private
-from crosswire.models import IngestResult
+from crosswire.models import IngestResult, IngestSummary
 
 
 def _progress(enabled: bool, total: int | None = None) -> Progress:
@@ -19,6 +19,32 @@ def _progress(enabled: bool, total: int | None = None) -> Progress:
         TextColumn("{task.completed} done{task.fields[extra]}"), TimeElapsedColumn(),
         console=err, transient=True, disable=not (enabled and err.is_terminal),
     )
+
+
+def check_language(language: str | None) -> None:
+    """A --lang value must be an ISO 639 code (a usage error otherwise)."""
+    if language:
+        from crosswire.pipeline import normalize_language
+
+        try:
+            normalize_language(language)
+        except Exception as exc:
+            raise click.BadParameter(str(exc)) from exc
+
+
+def report_summary(summary: IngestSummary, as_json: bool) -> None:
+    """Print an ingest summary (text or JSON); exit 1 when anything was rejected."""
+    if as_json:
+        emit_json(summary.to_dict())
+    else:
+        out.print(f"stored {summary.stored}, updated {summary.updated}, "
+                  f"duplicates skipped {summary.duplicates}, rejected {len(summary.rejected)}")
+        for r in summary.rejected:
+            out.print(f"rejected {r.where}: {r.reason}", markup=False)
+        for note in summary.notes:
+            err.print(note, markup=False)
+    if summary.rejected:
+        sys.exit(1)
 
 
 @click.command()
@@ -52,13 +78,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], source_name: str | None
         except LookupError as exc:
             raise click.BadParameter(f"unknown encoding {encoding!r}") from exc
         app.settings = app.settings.with_overrides(encoding=encoding)
-    if language:
-        from crosswire.pipeline import normalize_language
-
-        try:
-            normalize_language(language)
-        except Exception as exc:
-            raise click.BadParameter(str(exc)) from exc
+    check_language(language)
     counts = {"stored": 0, "updated": 0, "duplicate": 0, "rejected": 0}
     with _progress(app.settings.progress) as bar:
         task = bar.add_task("ingesting", total=None, extra="")
@@ -75,17 +95,7 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], source_name: str | None
 
         summary = app.ingest(list(sources), source=source_name, language=language,
                              on_result=on_result, progress=on_progress)
-    if as_json:
-        emit_json(summary.to_dict())
-    else:
-        out.print(f"stored {summary.stored}, updated {summary.updated}, "
-                  f"duplicates skipped {summary.duplicates}, rejected {len(summary.rejected)}")
-        for r in summary.rejected:
-            out.print(f"rejected {r.where}: {r.reason}", markup=False)
-        for note in summary.notes:
-            err.print(note, markup=False)
-    if summary.rejected:
-        sys.exit(1)
+    report_summary(summary, as_json)
 
 
 @click.command()

@@ -28,6 +28,7 @@ from crosswire.store.events import EventStoreMixin, chunks
 from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
 from crosswire.store.provenance import ProvenanceStoreMixin
+from crosswire.store.story_log import StoryLogMixin
 
 
 @dataclass(slots=True)
@@ -66,7 +67,8 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, ABC):
+class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, StoryLogMixin,
+            ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -74,6 +76,9 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
     def __init__(self) -> None:
         self._write_lock = threading.RLock()
         self._local = threading.local()
+        self._writer_conn: Any = None
+        self._readers: list[Any] = []
+        self._readers_lock = threading.Lock()
 
     @property
     def _depth(self) -> int:
@@ -86,12 +91,39 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
 
     # --- backend hooks ---------------------------------------------------------------------
     @abstractmethod
+    def _connect(self) -> Any:
+        """A new connection (errors become ``StoreError`` naming the store)."""
+
+    def _setup_reader(self, conn: Any) -> None:
+        """Make a fresh connection a reader (SQLite: read-only)."""
+
     def _writer(self) -> Any:
         """The single connection that writes."""
+        if self._writer_conn is None:
+            self._writer_conn = self._connect()
+        return self._writer_conn
 
-    @abstractmethod
     def _reader(self) -> Any:
         """A connection for reads, one per thread."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._setup_reader(conn)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close every connection."""
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+        self._local = threading.local()
+        if self._writer_conn is not None:
+            self._writer_conn.close()
+            self._writer_conn = None
 
     def _sql(self, sql: str) -> str:
         """Translate portable SQL to the backend's dialect (placeholders, types)."""
@@ -100,9 +132,26 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
     def _errors(self) -> tuple[type[BaseException], ...]:
         return (Exception,)
 
+    # --- catalogue (used by `crosswire migrate` to copy any table present) -----------------
     @abstractmethod
-    def close(self) -> None:
-        """Close every connection."""
+    def list_tables(self) -> list[str]:
+        """Every table of the schema, in creation order."""
+
+    @abstractmethod
+    def table_columns(self, table: str) -> list[str]:
+        """A table's column names, in order."""
+
+    @abstractmethod
+    def primary_key(self, table: str) -> list[str]:
+        """The columns of a table's primary key, in key order (empty when it has none)."""
+
+    @abstractmethod
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
+               ) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of a large query in batches, on a connection of its own."""
+
+    def sync_identities(self) -> None:
+        """After rows were written with their own ids: make generated ids continue past them."""
 
     # --- plumbing --------------------------------------------------------------------------
     def _conn(self) -> Any:
@@ -183,7 +232,10 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
                 if version in done:
                     continue
                 for stmt in statements:
-                    self.execute(stmt)
+                    sql = stmt if isinstance(stmt, str) else stmt.get(self.dialect,
+                                                                      stmt.get("*"))
+                    if sql:  # a dialect-only statement (e.g. an FTS5 table) may be skipped
+                        self.execute(sql)
                 self.execute(
                     "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
                     (version, name, iso(utc_now())),
@@ -469,6 +521,7 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
                 (to_blob(state.centroid), json.dumps(state.keys, ensure_ascii=False),
                  json.dumps(state.lang_counts, sort_keys=True), state.id),
             )
+            self._log_story_change(state.id)
 
     def refresh_story_summary(self, story_id: int) -> None:
         """Recompute a story's counts, languages and time span from its articles."""
@@ -482,6 +535,7 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
             )
             assert row is not None
             n, n_named, n_unnamed, first, last, first_pub, last_pub = row
+            self._log_story_change(story_id)
             if not n:
                 self.execute("DELETE FROM stories WHERE id = ?", (story_id,))
                 return
@@ -579,4 +633,5 @@ class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, A
         with self.transaction():
             self.execute("UPDATE articles SET story_id = NULL")
             self.execute("DELETE FROM stories")
+            self._log_story_change(0)
 

@@ -257,7 +257,9 @@ class EventStoreMixin:
             marks = ",".join("?" * len(chunk))
             for r in self.query(
                 "SELECT r.event_id, r.article_id, r.sentence, r.start_char, r.end_char, "
-                "r.language, substr(a.text, r.start_char + 1, r.end_char - r.start_char), "
+                # CAST: PostgreSQL's substr takes int4, and our columns are 64-bit there
+                "r.language, substr(a.text, CAST(r.start_char + 1 AS INTEGER), "
+                "CAST(r.end_char - r.start_char AS INTEGER)), "
                 "a.source, a.published, r.hedged, r.negated, r.reported, r.mode "
                 "FROM event_reports r JOIN articles a ON a.id = r.article_id "
                 f"WHERE r.event_id IN ({marks}) ORDER BY a.sort_key, r.article_id, r.sentence",

@@ -3,11 +3,17 @@
 SQL here is written in a portable subset (INTEGER, REAL, TEXT, BLOB; ``INTEGER PRIMARY KEY``
 for generated ids); a backend may translate type names for its dialect. Never edit a migration
 that has shipped: add a new one.
+
+A statement may instead be a mapping from dialect (``"sqlite"``, ``"postgresql"``, ``"*"`` for
+any other) to SQL, or to ``None`` to skip it, for the rare feature with no portable spelling
+(an FTS5 table); the PostgreSQL backend translates types itself (store/postgres.py).
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+Statement = str | dict[str, str | None]
+
+MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
     (
         1,
         "articles, sentences, stories, rejections",
@@ -152,6 +158,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
             "CREATE INDEX alerts_story ON alerts(watchlist_id, story_id)",
             "CREATE INDEX alerts_created ON alerts(created)",
+        ],
+    ),
+    (
+        8,
+        "story change log (keeps each process's story index in step) and undated stories",
+        [
+            """CREATE TABLE story_changes (
+                seq INTEGER PRIMARY KEY,
+                story_id INTEGER NOT NULL
+            )""",
+            "CREATE INDEX stories_undated ON stories(updated) WHERE first_published IS NULL",
         ],
     ),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +32,6 @@ class SQLiteStore(Store):
                              f"directory {self.path.parent} does not exist")
         if self.path.is_dir():
             raise StoreError(f"cannot use {self.path} as a database: it is a directory")
-        self._writer_conn: sqlite3.Connection | None = None
-        self._readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
         self._writer()  # open now, so a bad path fails at open time
 
     def _connect(self) -> sqlite3.Connection:
@@ -47,20 +44,8 @@ class SQLiteStore(Store):
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
         return conn
 
-    def _writer(self) -> Any:
-        if self._writer_conn is None:
-            self._writer_conn = self._connect()
-        return self._writer_conn
-
-    def _reader(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            conn.execute("PRAGMA query_only=ON")
-            self._local.conn = conn
-            with self._readers_lock:
-                self._readers.append(conn)
-        return conn
+    def _setup_reader(self, conn: Any) -> None:
+        conn.execute("PRAGMA query_only=ON")
 
     def _begin(self, conn: Any) -> None:
         try:
@@ -71,12 +56,30 @@ class SQLiteStore(Store):
     def _errors(self) -> tuple[type[BaseException], ...]:
         return (sqlite3.Error,)
 
-    def close(self) -> None:
-        with self._readers_lock:
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
-        self._local = threading.local()
-        if self._writer_conn is not None:
-            self._writer_conn.close()
-            self._writer_conn = None
+    # --- catalogue (for `crosswire migrate`) -----------------------------------------------
+    def list_tables(self) -> list[str]:
+        # virtual tables (FTS5) and their shadow tables belong to SQLite alone
+        rows = self.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                          "AND name NOT LIKE 'sqlite%' ORDER BY rowid")
+        virtual = [n for n, sql in rows if (sql or "").upper().startswith("CREATE VIRTUAL")]
+        return [n for n, _ in rows
+                if n not in virtual and not any(n.startswith(v + "_") for v in virtual)]
+
+    def table_columns(self, table: str) -> list[str]:
+        return [r[1] for r in self.query(f"PRAGMA table_info(\"{table}\")")]
+
+    def primary_key(self, table: str) -> list[str]:
+        rows = self.query(f"PRAGMA table_info(\"{table}\")")
+        return [r[1] for r in sorted((r for r in rows if r[5]), key=lambda r: r[5])]
+
+    def stream(self, sql: str, params: Sequence[Any] = (), batch: int = 1000
+               ) -> Iterator[list[tuple[Any, ...]]]:
+        conn = self._connect()
+        try:
+            cur = conn.execute(sql, tuple(params))
+            while rows := cur.fetchmany(batch):
+                yield [tuple(r) for r in rows]
+        except sqlite3.Error as exc:
+            raise StoreError(f"database error: {exc}") from exc
+        finally:
+            conn.close()
