@@ -11,12 +11,38 @@ ST_STAMP := $(VENV)/.installed-st
 TORCH_WHEEL := $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl)
 DEMO_DB ?= demo.db
 SEEDS  ?= ../shared/seeds
+# Browser libraries for the web pages (network view, plots), pinned in package.json and copied
+# into the package's static folder; nothing is loaded from a CDN.
+VENDOR := src/crosswire/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
+VENDOR_FILES := node_modules/cytoscape/dist/cytoscape.min.js \
+                node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
 # Tests share one vector cache across runs so each distinct text is embedded once.
 export CROSSWIRE_VECTOR_CACHE ?= $(CURDIR)/.cache/vectors.sqlite
 
-.PHONY: install demo test lint bench clean
+.PHONY: install assets browser demo test lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+assets: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --silent && mkdir -p $(VENDOR) && \
+	  cp $(VENDOR_FILES) $(VENDOR)/ && touch $@; \
+	else echo "note: npm not found: the pages show tables instead of the network view and plots"; fi
+
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	    echo "note: apt-get could not install chromium: the browser tests will be skipped"; \
+	  else echo "note: $(CHROMIUM) is missing and apt-get cannot run here: the browser tests will be skipped"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crosswire needs Python >= 3.11")'
@@ -40,7 +66,7 @@ demo: $(STAMP)
 	$(CW) --db $(DEMO_DB) stories
 	$(CW) eval clustering src/crosswire/data/demo/articles.jsonl
 
-test: $(STAMP) $(ST_STAMP)
+test: $(STAMP) $(ST_STAMP) assets browser
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -52,6 +78,7 @@ bench: $(STAMP)
 	$(PY) bench/actors.py
 	$(PY) bench/warc.py
 	$(PY) bench/brief.py
+	$(PY) bench/api.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) .cache .pytest_cache node_modules $(VENDOR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -124,6 +124,14 @@ class Settings:
     brief_summary_sentences: int = 5
     """Sentences in a brief's summary."""
 
+    # --- web ----------------------------------------------------------------------------------
+    token: str | None = None
+    """Token that ``crosswire serve`` requires for every write (``--token``); required when it
+    listens on an address other than loopback. Read it from ``CROSSWIRE_TOKEN`` rather than a
+    file others can read."""
+    max_upload_bytes: int = 20_000_000
+    """Largest request body ``crosswire serve`` accepts (uploads, pasted text); larger is 413."""
+
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True
     """Show progress bars on stderr (only on a terminal)."""

@@ -19,6 +19,8 @@ from crosswire.cli import eval as eval_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import live as live_cmds
 from crosswire.cli import read as read_cmds
+from crosswire.cli import search as search_cmds
+from crosswire.cli import serve as serve_cmds
 from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
 from crosswire.config import load_settings
@@ -49,5 +51,6 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
     ctx.call_on_close(app.close)
 
 
-for module in (ingest_cmds, read_cmds, actor_cmds, brief_cmds, live_cmds, eval_cmds, train_cmds):
+for module in (ingest_cmds, read_cmds, actor_cmds, brief_cmds, live_cmds, eval_cmds, train_cmds,
+               search_cmds, serve_cmds):
     module.register(main)

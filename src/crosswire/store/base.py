@@ -26,6 +26,8 @@ from crosswire.models import Article, Sentence, Story, iso, utc_now
 from crosswire.store.actors import ActorStoreMixin
 from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
+from crosswire.store.search import SearchStoreMixin
+from crosswire.store.views import ViewStoreMixin
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -68,7 +70,7 @@ STORY_COLUMNS = (
 )
 
 
-class Store(ActorStoreMixin, LiveStore, ABC):
+class Store(ActorStoreMixin, LiveStore, SearchStoreMixin, ViewStoreMixin, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"
@@ -185,7 +187,10 @@ class Store(ActorStoreMixin, LiveStore, ABC):
                 if version in done:
                     continue
                 for stmt in statements:
-                    self.execute(stmt)
+                    sql = stmt if isinstance(stmt, str) else stmt.get(self.dialect,
+                                                                      stmt.get("*"))
+                    if sql:  # a dialect-only statement (e.g. an FTS5 table) may be skipped
+                        self.execute(sql)
                 self.execute(
                     "INSERT INTO schema_migrations (version, name, applied) VALUES (?, ?, ?)",
                     (version, name, iso(utc_now())),

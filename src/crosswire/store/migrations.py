@@ -3,11 +3,17 @@
 SQL here is written in a portable subset (INTEGER, REAL, TEXT, BLOB; ``INTEGER PRIMARY KEY``
 for generated ids); a backend may translate type names for its dialect. Never edit a migration
 that has shipped: add a new one.
+
+A statement may instead be a mapping from dialect (``"sqlite"``, ``"postgresql"``, ``"*"`` for
+any other) to SQL, or to ``None`` to skip it, for the rare feature with no portable spelling
+(an FTS5 table); the PostgreSQL backend translates types itself (store/postgres.py).
 """
 
 from __future__ import annotations
 
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
+Statement = str | dict[str, str | None]
+
+MIGRATIONS: list[tuple[int, str, list[Statement]]] = [
     (
         1,
         "articles, sentences, stories, rejections",
@@ -192,6 +198,33 @@ MIGRATIONS.append(
                 PRIMARY KEY (article_id, start_char)
             )""",
             "CREATE INDEX mentions_actor ON mentions(actor_id, article_id)",
+        ],
+    )
+)
+
+# SQLite only: an FTS5 index over title and text that stores no copy of the text (external
+# content), kept in step by triggers; other backends search with LIKE (store/search.py).
+_FTS_SYNC = "INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+_FTS_DROP = ("INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+             "VALUES ('delete', old.id, old.title, old.text);")
+MIGRATIONS.append(
+    (
+        7,
+        "web: full-text index of articles, indexes for source figures and changed articles",
+        [
+            {"sqlite": "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, "
+                       "content='articles', content_rowid='id', "
+                       "tokenize='unicode61 remove_diacritics 2')", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles "
+                       f"BEGIN {_FTS_SYNC} END", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles "
+                       f"BEGIN {_FTS_DROP} END", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON "
+                       f"articles BEGIN {_FTS_DROP} {_FTS_SYNC} END", "*": None},
+            {"sqlite": "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')", "*": None},
+            "CREATE INDEX articles_fetched ON articles(fetched)",
+            "CREATE INDEX articles_source_figures ON articles(source, language, story_id, "
+            "sort_key)",
         ],
     )
 )
