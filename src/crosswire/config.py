@@ -131,6 +131,9 @@ class Settings:
     file others can read."""
     max_upload_bytes: int = 20_000_000
     """Largest request body ``crosswire serve`` accepts (uploads, pasted text); larger is 413."""
+    warm_stories: int = 20
+    """Stories (newest activity first) whose brief and side-by-side reading ``crosswire serve``
+    prepares in the background, at start and after stories change; 0 turns it off."""
 
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True

@@ -61,6 +61,15 @@ class ViewStoreMixin:
             figures[src].languages[lang or "?"] = int(n)
         return list(figures.values())
 
+    def stories_version(self) -> tuple[Any, ...]:
+        """Changes whenever an article is added or replaced or a story changes (each part is
+        read from an index): the newest article id and fetch time, the newest story update
+        and the number of stories."""
+        row = self.query(
+            "SELECT (SELECT MAX(id) FROM articles), (SELECT MAX(fetched) FROM articles), "
+            "(SELECT MAX(updated) FROM stories), (SELECT COUNT(*) FROM stories)")
+        return tuple(row[0]) if row else ()
+
     def language_counts(self) -> list[tuple[str, int]]:
         """(language, articles), most articles first."""
         return [(r[0], int(r[1])) for r in self.query(

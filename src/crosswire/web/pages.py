@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from crosswire import __version__
 from crosswire.brief_render import angles, render_html
+from crosswire.cli.common import parse_duration
 from crosswire.config import DEFAULT_LANGUAGES
 from crosswire.errors import NotFound
 from crosswire.models import IngestSummary, RawDocument
@@ -24,7 +25,7 @@ from crosswire.web import capabilities as caps
 from crosswire.web.common import blank, check_write, language, state_of, when
 from crosswire.web.render import article_paragraphs, render, vendor_available
 from crosswire.web.security import CSRF_COOKIE
-from crosswire.web.state import IngestReport, WebState
+from crosswire.web.state import IngestReport, WebState, story_version
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -32,11 +33,14 @@ ACTOR_TYPES = ("country", "organisation", "person", "city", "region", "armed_gro
                "armed_force", "government", "facility", "unknown")
 
 
+def render_page(template: str, nav: str | None = None, **context: Any) -> str:
+    return render(template, nav=nav, version=__version__, vendor=vendor_available(),
+                  **context)
+
+
 def page(request: Request, template: str, nav: str | None = None, status: int = 200,
          **context: Any) -> HTMLResponse:
-    html = render(template, nav=nav, version=__version__, vendor=vendor_available(),
-                  **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(render_page(template, nav, **context), status_code=status)
 
 
 def _languages(state: WebState) -> list[tuple[str, int]]:
@@ -57,20 +61,28 @@ def stories_page(request: Request, lang: str | None = None, actor: str | None = 
     state = state_of(request)
     filters = {"lang": blank(lang), "actor": blank(actor), "source": blank(source),
                "since": blank(since), "until": blank(until)}
-    message = None
-    try:
-        found = state.app.stories(
-            language=language(filters["lang"]), source=filters["source"],
-            since=when(filters["since"], "since"), until=when(filters["until"], "until"),
-            limit=PAGE + 1, offset=offset, actor=filters["actor"])
-    except NotFound as exc:
-        found, message = [], f"{exc}: try another spelling, or an id from the Actors page"
-    except HTTPException as exc:
-        found, message = [], str(exc.detail)
-    return page(request, "stories.html", "stories", stories=found[:PAGE],
-                more=len(found) > PAGE, offset=offset, limit=PAGE, filters=filters,
-                message=message, languages=_languages(state),
-                source_names=_source_names(state))
+
+    def build() -> str:
+        message = None
+        try:
+            found = state.app.stories(
+                language=language(filters["lang"]), source=filters["source"],
+                since=when(filters["since"], "since"), until=when(filters["until"], "until"),
+                limit=PAGE + 1, offset=offset, actor=filters["actor"])
+        except NotFound as exc:
+            found, message = [], f"{exc}: try another spelling, or an id from the Actors page"
+        except HTTPException as exc:
+            found, message = [], str(exc.detail)
+        return render_page("stories.html", "stories", stories=found[:PAGE],
+                           more=len(found) > PAGE, offset=offset, limit=PAGE, filters=filters,
+                           message=message, languages=_languages(state),
+                           source_names=_source_names(state))
+
+    # relative dates ("7d") move with the clock: those lists are not kept
+    if any(f and parse_duration(f) is not None for f in (filters["since"], filters["until"])):
+        return HTMLResponse(build())
+    key = ("stories", tuple(filters.items()), offset, state.store.stories_version())
+    return HTMLResponse(state.page(key, build))
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -78,20 +90,27 @@ def story_page(request: Request, story_id: int,
                a: Annotated[list[int] | None, Query()] = None, lang: str | None = None
                ) -> HTMLResponse:
     state = state_of(request)
-    story = state.app.story(story_id)
     reader = language(lang) or state.app.settings.reader_language
-    reading = state.reading(story, a or [], reader)
-    brief = state.brief(story, reader)
-    columns = [{"article": art, "paragraphs": article_paragraphs(art, reading.groups)}
-               for art in reading.articles]
-    title_language = next((x.language for x in story.articles if x.title == story.title),
-                          None)
-    langs = list(dict.fromkeys([reader, *story.languages, *DEFAULT_LANGUAGES[:4]]))
-    return page(request, "story.html", "stories", story=story, reading=reading, brief=brief,
-                columns=columns, shown={art.id for art in reading.articles},
-                n_groups=len(set(reading.groups.values())), angles=angles(brief),
-                reader=reader, reader_choices=langs, title_language=title_language,
-                max_columns=MAX_COLUMNS)
+    head = state.store.get_story(story_id, with_articles=False)
+
+    def build() -> str:
+        story = state.app.story(story_id)
+        reading = state.reading(story, a or [], reader)
+        brief = state.brief(story, reader)
+        columns = [{"article": art, "paragraphs": article_paragraphs(art, reading.groups)}
+                   for art in reading.articles]
+        title_language = next((x.language for x in story.articles if x.title == story.title),
+                              None)
+        langs = list(dict.fromkeys([reader, *story.languages, *DEFAULT_LANGUAGES[:4]]))
+        return render_page("story.html", "stories", story=story, reading=reading,
+                           brief=brief, columns=columns,
+                           shown={art.id for art in reading.articles},
+                           n_groups=len(set(reading.groups.values())), angles=angles(brief),
+                           reader=reader, reader_choices=langs, title_language=title_language,
+                           max_columns=MAX_COLUMNS)
+
+    key = ("story", *story_version(head), tuple(a or ()), reader)
+    return HTMLResponse(state.page(key, build))
 
 
 @router.get("/stories/{story_id}/brief", response_class=HTMLResponse)
@@ -134,23 +153,33 @@ def actors_page(request: Request, type: str | None = None, lang: str | None = No
 
 @router.get("/actors/{name_or_id}", response_class=HTMLResponse)
 def actor_page(request: Request, name_or_id: str) -> Response:
-    app = state_of(request).app
+    state = state_of(request)
+    app = state.app
     actor = app.actor(name_or_id)
     if actor.id != name_or_id:
         return RedirectResponse(f"/actors/{quote(actor.id, safe='')}", status_code=307)
-    names: dict[str, list[str]] = {}
-    for alias, lang in actor.aliases:
-        names.setdefault(lang or "?", []).append(alias)
-    timeline = app.actor_timeline(actor.id)
-    series: dict[str, dict[str, int]] = {}
-    for day, lang, n in timeline:
-        series.setdefault(lang, {})[day] = n
-    network = caps.actor_graph(app, actor.id) or app.actor_network(actor.id).to_dict()
-    events = caps.actor_events(app, actor.id)
-    return page(request, "actor.html", "actors", actor=actor, names=sorted(names.items()),
-                stories=app.actor_stories(actor.id, limit=30), timeline=timeline,
-                timeline_series=series, network=network, events=events,
-                events_series=caps.event_counts_by_day(events) if events else {})
+
+    def build() -> str:
+        names: dict[str, list[str]] = {}
+        for alias, lang in actor.aliases:
+            names.setdefault(lang or "?", []).append(alias)
+        timeline = app.actor_timeline(actor.id)
+        series: dict[str, dict[str, int]] = {}
+        for day, lang, n in timeline:
+            series.setdefault(lang, {})[day] = n
+        network = caps.actor_graph(app, actor.id) or app.actor_network(actor.id).to_dict()
+        events = caps.actor_events(app, actor.id)
+        return render_page("actor.html", "actors", actor=actor, names=sorted(names.items()),
+                           stories=app.actor_stories(actor.id, limit=30), timeline=timeline,
+                           timeline_series=series, network=network, events=events,
+                           events_series=caps.event_counts_by_day(events) if events else {})
+
+    c = state.capabilities
+    if c.events or c.graph:  # their data has no version number here: always fresh
+        return HTMLResponse(build())
+    key = ("actor", actor.id, actor.n_mentions, actor.n_articles, len(actor.aliases),
+           state.store.stories_version())
+    return HTMLResponse(state.page(key, build))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -167,11 +196,17 @@ def search_page(request: Request, q: str = "", lang: str | None = None,
 @router.get("/sources", response_class=HTMLResponse)
 def sources_page(request: Request) -> HTMLResponse:
     state = state_of(request)
-    figures = state.app.source_figures()
-    extras = caps.source_extras(state.app) or {}
-    columns = list(dict.fromkeys(k for rec in extras.values() for k in rec))
-    return page(request, "sources.html", "sources", sources=figures, extras=extras,
-                extra_columns=columns, unnamed=UNNAMED_SOURCE)
+
+    def build() -> str:
+        figures = state.app.source_figures()
+        extras = caps.source_extras(state.app) or {}
+        columns = list(dict.fromkeys(k for rec in extras.values() for k in rec))
+        return render_page("sources.html", "sources", sources=figures, extras=extras,
+                           extra_columns=columns, unnamed=UNNAMED_SOURCE)
+
+    if state.capabilities.sources:  # provenance figures have no version here
+        return HTMLResponse(build())
+    return HTMLResponse(state.page(("sources", state.store.stories_version()), build))
 
 
 def _ingest_page(request: Request, report: IngestReport | None = None,

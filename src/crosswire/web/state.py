@@ -7,13 +7,17 @@ one at a time, because the pipeline and the live reader keep state between docum
 Caches: a story's brief and its side-by-side reading cost an alignment (numpy on cached
 sentence vectors, or the encoder the first time), so they are kept per story *version*
 (its ``updated`` time): a new article in the story makes a new key, and nothing stale is
-served. Concurrent requests for the same key wait for one computation (no stampede).
-Listings used in filter forms (languages, sources) are kept for ``FACETS_TTL`` seconds.
+served. Rendered pages are kept the same way, under a key naming the version of all they
+show (the story's ``updated``, the newest story update for the stories list, an actor's
+mention counts). Concurrent requests for the same key wait for one computation (no
+stampede). Listings used in filter forms (languages, sources) are kept for ``FACETS_TTL``
+seconds; an ingest through the server clears them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import tempfile
 import threading
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from crosswire.app import Crosswire
+from crosswire.errors import CrosswireError
 from crosswire.ingest.files import SUPPORTED, reject, suffix_of
 from crosswire.models import IngestResult, IngestSummary, RawDocument, Story, iso
 from crosswire.web.capabilities import Capabilities, detect
@@ -34,8 +39,15 @@ if TYPE_CHECKING:
     from crosswire.brief import Brief
     from crosswire.views import Reading
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 FACETS_TTL = 30.0
+
+
+def story_version(story: Story) -> tuple[Any, ...]:
+    """What changes when a story does (``updated`` has one-second steps, so the article
+    count and title are part of it too)."""
+    return (story.id, iso(story.updated), story.n_articles, story.n_sources, story.title)
 
 
 class Memo(Generic[T]):
@@ -67,6 +79,10 @@ class Memo(Generic[T]):
                 with self._lock:
                     self._pending.pop(key, None)
             return value
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            return key in self._items
 
     def clear(self) -> None:
         with self._lock:
@@ -101,7 +117,11 @@ class WebState:
         self.capabilities: Capabilities = detect(app)
         self._briefs: Memo[Brief] = Memo(128)
         self._readings: Memo[Reading] = Memo(128)
+        self._pages: Memo[str] = Memo(512)
         self._facets: dict[str, tuple[float, Any]] = {}
+        self._warmer: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._wake = threading.Event()
         self._facets_lock = threading.Lock()
         # open and migrate the store and create the vector index now, on this thread, before
         # request threads race to create them
@@ -109,14 +129,23 @@ class WebState:
 
     # --- cached reads ----------------------------------------------------------------------
     def brief(self, story: Story, language: str | None) -> Brief:
-        key = (story.id, iso(story.updated), language)
+        key = (*story_version(story), language)
         return self._briefs.get(key, lambda: self.app.brief(story.id, language=language))
 
     def reading(self, story: Story, article_ids: Sequence[int],
                 language: str | None) -> Reading:
-        key = (story.id, iso(story.updated), tuple(article_ids), language)
+        key = (*story_version(story), tuple(article_ids), language)
         return self._readings.get(
             key, lambda: self.app.read_story(story.id, article_ids, language))
+
+    def prepared(self, story: Story, language: str | None) -> bool:
+        """Whether the story's brief and default reading are ready (no computation left)."""
+        return ((*story_version(story), language) in self._briefs
+                and (*story_version(story), (), language) in self._readings)
+
+    def page(self, key: Hashable, render: Callable[[], str]) -> str:
+        """A rendered page, kept under a key that names the version of everything on it."""
+        return self._pages.get(key, render)
 
     def facet(self, name: str, compute: Callable[[], T]) -> T:
         """A listing for filter forms, recomputed at most every ``FACETS_TTL`` seconds."""
@@ -131,8 +160,47 @@ class WebState:
         return value
 
     def invalidate(self) -> None:
+        """After a write: listings are recomputed, the background preparation looks again."""
         with self._facets_lock:
             self._facets.clear()
+        self._wake.set()
+
+    # --- background preparation ----------------------------------------------------------
+    def start_warming(self, n_stories: int, interval: float = 60.0) -> None:
+        """Prepare the brief and the side-by-side reading of the ``n_stories`` most recently
+        active stories in a background thread, now and whenever stories change (checked
+        after each ingest through the server and every ``interval`` seconds), so opening
+        them from the stories list does not wait for the encoder. Idempotent."""
+        if n_stories <= 0 or self._warmer is not None:
+            return
+        self._warmer = threading.Thread(target=self._warm_loop, args=(n_stories, interval),
+                                        name="crosswire-warm", daemon=True)
+        self._warmer.start()
+
+    def stop_warming(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._warmer is not None:
+            self._warmer.join(timeout=5)
+            self._warmer = None
+
+    def _warm_loop(self, n_stories: int, interval: float) -> None:
+        reader = self.app.settings.reader_language
+        seen: tuple[Any, ...] | None = None
+        while not self._stop.is_set():
+            try:
+                version = self.store.stories_version()
+                if version != seen:
+                    for story in self.app.stories(limit=n_stories):
+                        if self._stop.is_set():
+                            return
+                        self.brief(story, reader)
+                        self.reading(story, [], reader)
+                    seen = version
+            except CrosswireError as exc:  # a story that cannot be prepared now: next round
+                log.warning("preparing stories in the background failed: %s", exc)
+            self._wake.wait(interval)
+            self._wake.clear()
 
     # --- writes ----------------------------------------------------------------------------
     def ingest(self, items: Iterable[RawDocument | IngestResult], source: str | None = None,
