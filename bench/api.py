@@ -51,7 +51,8 @@ ALPHABETS = {
     "en": "abcdefghiklmnoprstuvwy", "tr": "abcçdefgğhıijklmnoöprsştuüvyz",
     "de": "abcdefghiklmnoprstuwzäöü", "fr": "abcdefghijlmnopqrstuvéèà",
     "es": "abcdefghijlmnopqrstuvyñá", "ru": "абвгдежзиклмнопрстуфхцчшыэюя",
-    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي", "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
+    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
 }
 
 
@@ -135,11 +136,11 @@ def build_store(db: str, n_articles: int, seed: int = 7) -> float:
                 words = vocab[lang]
                 named = rng.choices(actors, weights, k=rng.randint(2, 4))
                 lead = " ".join(a.name for a in named)
-                chosen = rng.sample(claims, 4) + [f"k{n_claim + done}", f"k{n_claim + done + 1}"]
+                chosen = [*rng.sample(claims, 4), "", ""]  # four shared claims, two its own
                 sentences, text, mentions = [], "", []
                 for k, code in enumerate(chosen):
                     body = " ".join(rng.choice(words) for _ in range(rng.randint(10, 18)))
-                    sent = f"{lead + ' ' if k == 0 else ''}{body} {code}."
+                    sent = f"{lead + ' ' if k == 0 else ''}{body}{' ' + code if code else ''}."
                     s0 = len(text)
                     if k == 0:
                         pos = 0

@@ -8,38 +8,21 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from tests.conftest import seeds_or_skip
 from tests.httpserver import LocalServer
-from tests.webserver import HOSTILE_ACTOR, ServerThread, build_store, serving
+from tests.webserver import HOSTILE_ACTOR, ServerThread, serving
 
 import crosswire
 from crosswire.errors import ConfigError
 from crosswire.web import ServeOptions
 from crosswire.web.security import check_binding
 
+pytest_plugins = ("tests.web_fixtures",)  # web_cw, web_server, web_client
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[crosswire.Crosswire]:
-    app = build_store(tmp_path_factory.mktemp("web-api") / "web.db")
-    yield app
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def server(cw: crosswire.Crosswire) -> Iterator[ServerThread]:
-    with serving(cw) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=120) as c:
-        yield c
 
 
 def _story_of(client: httpx.Client, external_id: str) -> int:
@@ -49,8 +32,8 @@ def _story_of(client: httpx.Client, external_id: str) -> int:
     raise AssertionError(f"no story holds {external_id}")
 
 
-def test_health_reports_the_store_and_capabilities(client: httpx.Client) -> None:
-    r = client.get("/api/v1/health")
+def test_health_reports_the_store_and_capabilities(web_client: httpx.Client) -> None:
+    r = web_client.get("/api/v1/health")
     assert r.status_code == 200
     body = r.json()
     assert body["status"] == "ok" and body["articles"] >= 4
@@ -58,55 +41,55 @@ def test_health_reports_the_store_and_capabilities(client: httpx.Client) -> None
     assert body["writes_need_token"] is False
 
 
-def test_stories_filter_by_language_actor_and_dates(client: httpx.Client) -> None:
-    all_ = client.get("/api/v1/stories").json()["stories"]
-    ohrid = _story_of(client, "web-en-1")
+def test_stories_filter_by_language_actor_and_dates(web_client: httpx.Client) -> None:
+    all_ = web_client.get("/api/v1/stories").json()["stories"]
+    ohrid = _story_of(web_client, "web-en-1")
     story = next(s for s in all_ if s["id"] == ohrid)
     assert set(story["languages"]) == {"en", "tr", "de"} and story["n_articles"] == 3
-    turkish = client.get("/api/v1/stories", params={"lang": "tr"}).json()["stories"]
+    turkish = web_client.get("/api/v1/stories", params={"lang": "tr"}).json()["stories"]
     assert ohrid in [s["id"] for s in turkish]
     assert all("tr" in s["languages"] for s in turkish)
-    before = client.get("/api/v1/stories", params={"until": "2025-03-05"}).json()["stories"]
+    before = web_client.get("/api/v1/stories", params={"until": "2025-03-05"}).json()["stories"]
     assert ohrid not in [s["id"] for s in before]
-    assert client.get("/api/v1/stories", params={"since": "banana"}).status_code == 400
-    assert client.get("/api/v1/stories", params={"lang": "english!"}).status_code == 400
+    assert web_client.get("/api/v1/stories", params={"since": "banana"}).status_code == 400
+    assert web_client.get("/api/v1/stories", params={"lang": "english!"}).status_code == 400
 
 
-def test_stories_by_an_actor_named_in_another_language(client: httpx.Client) -> None:
+def test_stories_by_an_actor_named_in_another_language(web_client: httpx.Client) -> None:
     seeds_or_skip()
-    by_turkish = client.get("/api/v1/stories", params={"actor": "Kuzey Kore"}).json()
+    by_turkish = web_client.get("/api/v1/stories", params={"actor": "Kuzey Kore"}).json()
     assert by_turkish["stories"], "the seeds' story names North Korea"
     titles = [s["title"] for s in by_turkish["stories"]]
-    by_english = client.get("/api/v1/stories", params={"actor": "North Korea"}).json()
+    by_english = web_client.get("/api/v1/stories", params={"actor": "North Korea"}).json()
     assert titles == [s["title"] for s in by_english["stories"]]
-    unknown = client.get("/api/v1/stories", params={"actor": "Qwxzv Unknownland"})
+    unknown = web_client.get("/api/v1/stories", params={"actor": "Qwxzv Unknownland"})
     assert unknown.status_code == 404 and "Qwxzv" in unknown.json()["error"]
 
 
-def test_story_article_and_their_not_found(client: httpx.Client) -> None:
-    sid = _story_of(client, "web-tr-1")
-    story = client.get(f"/api/v1/stories/{sid}").json()
+def test_story_article_and_their_not_found(web_client: httpx.Client) -> None:
+    sid = _story_of(web_client, "web-tr-1")
+    story = web_client.get(f"/api/v1/stories/{sid}").json()
     assert {a["language"] for a in story["articles"]} == {"en", "tr", "de"}
     aid = next(a["id"] for a in story["articles"] if a["language"] == "tr")
-    article = client.get(f"/api/v1/articles/{aid}").json()
+    article = web_client.get(f"/api/v1/articles/{aid}").json()
     assert article["text"].startswith("Ohri Gölü'nde")
     first = article["sentences"][0]
     assert article["text"][first["start"]:first["end"]] == first["text"]
-    assert client.get("/api/v1/stories/999999").status_code == 404
-    assert client.get("/api/v1/articles/999999").json() == {"error": "no article with id 999999"}
-    listed = client.get("/api/v1/articles", params={"story_id": sid}).json()["articles"]
+    assert web_client.get("/api/v1/stories/999999").status_code == 404
+    assert web_client.get("/api/v1/articles/999999").json() == {"error": "no article with id 999999"}
+    listed = web_client.get("/api/v1/articles", params={"story_id": sid}).json()["articles"]
     assert sorted(a["id"] for a in listed) == sorted(a["id"] for a in story["articles"])
 
 
-def test_alignment_links_the_same_claim_across_languages(client: httpx.Client) -> None:
-    sid = _story_of(client, "web-en-1")
-    story = client.get(f"/api/v1/stories/{sid}").json()
+def test_alignment_links_the_same_claim_across_languages(web_client: httpx.Client) -> None:
+    sid = _story_of(web_client, "web-en-1")
+    story = web_client.get(f"/api/v1/stories/{sid}").json()
     ids = {a["language"]: a["id"] for a in story["articles"]}
-    r = client.get(f"/api/v1/stories/{sid}/alignment", params={"a": [ids["en"], ids["tr"]]})
+    r = web_client.get(f"/api/v1/stories/{sid}/alignment", params={"a": [ids["en"], ids["tr"]]})
     body = r.json()
     assert body["article_ids"] == [ids["en"], ids["tr"]]
-    en_text = client.get(f"/api/v1/articles/{ids['en']}").json()
-    tr_text = client.get(f"/api/v1/articles/{ids['tr']}").json()
+    en_text = web_client.get(f"/api/v1/articles/{ids['en']}").json()
+    tr_text = web_client.get(f"/api/v1/articles/{ids['tr']}").json()
     pairs = []
     for g in body["groups"]:
         by = {s["article_id"]: s["sentence"] for s in g["sentences"]}
@@ -118,35 +101,35 @@ def test_alignment_links_the_same_claim_across_languages(client: httpx.Client) -
     assert engine and "makine dairesinde" in engine[0]
 
 
-def test_brief_in_json_markdown_and_html(client: httpx.Client) -> None:
-    sid = _story_of(client, "web-de-1")
-    brief = client.get(f"/api/v1/stories/{sid}/brief").json()
+def test_brief_in_json_markdown_and_html(web_client: httpx.Client) -> None:
+    sid = _story_of(web_client, "web-de-1")
+    brief = web_client.get(f"/api/v1/stories/{sid}/brief").json()
     assert brief["story"]["id"] == sid and brief["shared_claims"]
-    md = client.get(f"/api/v1/stories/{sid}/brief", params={"format": "md"})
+    md = web_client.get(f"/api/v1/stories/{sid}/brief", params={"format": "md"})
     assert md.headers["content-type"].startswith("text/markdown") and md.text.startswith("# ")
-    html = client.get(f"/api/v1/stories/{sid}/brief", params={"format": "html"})
+    html = web_client.get(f"/api/v1/stories/{sid}/brief", params={"format": "html"})
     assert html.headers["content-type"].startswith("text/html") and "<h1" in html.text
 
 
-def test_actor_by_any_name_with_network_and_timeline(client: httpx.Client) -> None:
+def test_actor_by_any_name_with_network_and_timeline(web_client: httpx.Client) -> None:
     seeds_or_skip()
-    actor = client.get("/api/v1/actors/Kuzey Kore'nin").json()
+    actor = web_client.get("/api/v1/actors/Kuzey Kore'nin").json()
     assert actor["id"] == "country:kp" and actor["stories"]
     assert {"tr", "en"} <= set(actor["languages"])
-    network = client.get("/api/v1/actors/country:kp/network").json()
+    network = web_client.get("/api/v1/actors/country:kp/network").json()
     ids = {n["id"] for n in network["nodes"]}
     assert {"country:kp", "country:ru"} <= ids
     assert any({e["source"], e["target"]} == {"country:kp", "country:ru"}
                for e in network["edges"])
-    days = client.get("/api/v1/actors/Северная Корея/timeline").json()["days"]
+    days = web_client.get("/api/v1/actors/Северная Корея/timeline").json()["days"]
     assert {d["language"] for d in days} >= {"tr", "en"}
-    listed = client.get("/api/v1/actors", params={"lang": "tr"}).json()["actors"]
+    listed = web_client.get("/api/v1/actors", params={"lang": "tr"}).json()["actors"]
     assert "country:kp" in [a["id"] for a in listed]
-    assert client.get("/api/v1/actors/Qwxzv Unknownland").status_code == 404
+    assert web_client.get("/api/v1/actors/Qwxzv Unknownland").status_code == 404
 
 
-def test_search_finds_english_article_from_a_turkish_query(client: httpx.Client) -> None:
-    r = client.get("/api/v1/search", params={"q": "Ohri Gölü feribot yangını yolcular"})
+def test_search_finds_english_article_from_a_turkish_query(web_client: httpx.Client) -> None:
+    r = web_client.get("/api/v1/search", params={"q": "Ohri Gölü feribot yangını yolcular"})
     hits = {h["article"]["external_id"]: h for h in r.json()["hits"]}
     assert "meaning" in hits["web-en-1"]["matched"]
     # the Turkish article also matches by words, with the words marked in its sentences
@@ -154,87 +137,87 @@ def test_search_finds_english_article_from_a_turkish_query(client: httpx.Client)
     assert "words" in tr["matched"]
     marked = [s["text"] for s in tr["sentences"] if s["marks"]]
     assert any("Ohri" in t for t in marked)
-    only_de = client.get("/api/v1/search", params={"q": "ferry fire", "lang": "de"}).json()
+    only_de = web_client.get("/api/v1/search", params={"q": "ferry fire", "lang": "de"}).json()
     assert only_de["hits"] and {h["article"]["language"] for h in only_de["hits"]} == {"de"}
-    assert client.get("/api/v1/search", params={"q": ""}).status_code == 400
+    assert web_client.get("/api/v1/search", params={"q": ""}).status_code == 400
 
 
-def test_sources_give_per_source_figures(client: httpx.Client) -> None:
-    sources = {s["source"]: s for s in client.get("/api/v1/sources").json()["sources"]}
+def test_sources_give_per_source_figures(web_client: httpx.Client) -> None:
+    sources = {s["source"]: s for s in web_client.get("/api/v1/sources").json()["sources"]}
     assert sources["Ege Bülteni"]["languages"] == {"tr": 1}
     assert sources["Balkan Ledger"]["n_articles"] == 1 and sources["Balkan Ledger"]["n_stories"] == 1
 
 
-def test_openapi_describes_every_endpoint_and_no_cdn_docs(client: httpx.Client) -> None:
-    spec = client.get("/api/v1/openapi.json").json()
+def test_openapi_describes_every_endpoint_and_no_cdn_docs(web_client: httpx.Client) -> None:
+    spec = web_client.get("/api/v1/openapi.json").json()
     for path in ("/api/v1/stories", "/api/v1/stories/{story_id}/brief", "/api/v1/search",
                  "/api/v1/ingest", "/api/v1/actors/{name_or_id}", "/api/v1/sources",
                  "/api/v1/health", "/api/v1/articles/{article_id}"):
         assert path in spec["paths"], path
-    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
-    page = client.get("/api")
+    assert web_client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    page = web_client.get("/api")
     assert page.status_code == 200 and "/api/v1/search" in page.text
 
 
-def test_security_headers_on_pages_and_api(client: httpx.Client) -> None:
+def test_security_headers_on_pages_and_api(web_client: httpx.Client) -> None:
     for path in ("/stories", "/api/v1/health"):
-        h = client.get(path).headers
+        h = web_client.get(path).headers
         assert "script-src 'self'" in h["content-security-policy"]
         assert "cdn" not in h["content-security-policy"]
         assert h["x-content-type-options"] == "nosniff"
         assert h["x-frame-options"] == "DENY"
 
 
-def test_ingest_text_then_find_it(client: httpx.Client) -> None:
+def test_ingest_text_then_find_it(web_client: httpx.Client) -> None:
     body = {"title": "Wildfire near Mugla forces evacuation of two villages",
             "text": "A wildfire near Mugla forced the evacuation of two villages on Tuesday. "
                     "Firefighting planes dropped water through the night.",
             "source": "Test Wire", "published": "2025-07-01T06:00:00Z"}
-    r = client.post("/api/v1/ingest", json=body)
+    r = web_client.post("/api/v1/ingest", json=body)
     assert r.status_code == 200, r.text
     result = r.json()
     assert result["stored"] == 1 and result["results"][0]["story_id"]
-    again = client.post("/api/v1/ingest", json=body).json()
+    again = web_client.post("/api/v1/ingest", json=body).json()
     assert again["duplicates"] == 1 and again["stored"] == 0
-    hits = client.get("/api/v1/search", params={"q": "Mugla wildfire", "mode": "words"}).json()
+    hits = web_client.get("/api/v1/search", params={"q": "Mugla wildfire", "mode": "words"}).json()
     assert result["article_ids"][0] in [h["article"]["id"] for h in hits["hits"]]
-    assert client.post("/api/v1/ingest", json={"title": "no text"}).status_code == 400
+    assert web_client.post("/api/v1/ingest", json={"title": "no text"}).status_code == 400
 
 
-def test_ingest_file_upload_reports_each_line(client: httpx.Client) -> None:
+def test_ingest_file_upload_reports_each_line(web_client: httpx.Client) -> None:
     lines = [json.dumps({"id": "up-1", "title": "Hail damages vineyards in Kakheti",
                          "text": "Hail damaged vineyards across Kakheti on Friday, growers "
                                  "said, weeks before the harvest.", "language": "en"}),
              "{not json", json.dumps({"id": "up-3", "title": "empty"})]
     data = gzip.compress(("\n".join(lines) + "\n").encode())
-    r = client.post("/api/v1/ingest/file", files={"file": ("batch.jsonl.gz", data)})
+    r = web_client.post("/api/v1/ingest/file", files={"file": ("batch.jsonl.gz", data)})
     assert r.status_code == 200
     body = r.json()
     assert body["stored"] == 1
     reasons = {(x["origin"], x["line"]): x["reason"] for x in body["rejected"]}
     assert set(reasons) == {("batch.jsonl.gz", 2), ("batch.jsonl.gz", 3)}
     assert "not valid JSON" in reasons[("batch.jsonl.gz", 2)]
-    bad = client.post("/api/v1/ingest/file", files={"file": ("run.exe", b"MZ")})
+    bad = web_client.post("/api/v1/ingest/file", files={"file": ("run.exe", b"MZ")})
     assert bad.status_code == 422 and "unsupported file type" in bad.json()["rejected"][0]["reason"]
 
 
-def test_url_ingest_refuses_private_addresses(client: httpx.Client) -> None:
+def test_url_ingest_refuses_private_addresses(web_client: httpx.Client) -> None:
     with LocalServer() as site:
         site.page("/page", "<html><body><p>secret</p></body></html>")
-        r = client.post("/api/v1/ingest", json={"url": site.url("/page")})
+        r = web_client.post("/api/v1/ingest", json={"url": site.url("/page")})
         assert r.status_code == 422
         assert "loopback" in r.json()["rejected"][0]["reason"]
         assert site.hits()["/page"] == 0
-    r = client.post("/api/v1/ingest", json={"url": "file:///etc/passwd"})
+    r = web_client.post("/api/v1/ingest", json={"url": "file:///etc/passwd"})
     assert r.status_code == 422 and r.json()["stored"] == 0
 
 
 def test_allow_private_lets_the_server_fetch_loopback(tmp_path: Path) -> None:
     app = crosswire.open(str(tmp_path / "private.db"))
-    page = ("<html><head><title>Harbour reopens after the storm</title></head><body><article>"
-            "<p>The harbour of Burgas reopened on Thursday after the storm had closed it for "
-            "two days, the port authority said.</p><p>Ferries to the islands will resume "
-            "their normal timetable on Saturday.</p></article></body></html>").encode()
+    page = (b"<html><head><title>Harbour reopens after the storm</title></head><body><article>"
+            b"<p>The harbour of Burgas reopened on Thursday after the storm had closed it for "
+            b"two days, the port authority said.</p><p>Ferries to the islands will resume "
+            b"their normal timetable on Saturday.</p></article></body></html>")
     try:
         with LocalServer() as site, serving(app, allow_private=True) as srv:
             site.page("/harbour", page)
@@ -248,20 +231,20 @@ def test_allow_private_lets_the_server_fetch_loopback(tmp_path: Path) -> None:
         app.close()
 
 
-def test_writes_from_another_site_are_refused(client: httpx.Client) -> None:
-    body = {"text": "A cross-site write must never be stored by the server."}
-    before = client.get("/api/v1/health").json()["articles"]
-    r = client.post("/api/v1/ingest", json=body, headers={"Origin": "https://evil.example"})
+def test_writes_from_another_site_are_refused(web_client: httpx.Client) -> None:
+    body = {"text": "A cross-site write must never be stored by the web_server."}
+    before = web_client.get("/api/v1/health").json()["articles"]
+    r = web_client.post("/api/v1/ingest", json=body, headers={"Origin": "https://evil.example"})
     assert r.status_code == 403
-    r = client.post("/api/v1/ingest", json=body, headers={"Sec-Fetch-Site": "cross-site"})
+    r = web_client.post("/api/v1/ingest", json=body, headers={"Sec-Fetch-Site": "cross-site"})
     assert r.status_code == 403
-    assert client.get("/api/v1/health").json()["articles"] == before
+    assert web_client.get("/api/v1/health").json()["articles"] == before
 
 
-def test_dns_rebinding_host_names_are_refused(server: ServerThread) -> None:
-    r = httpx.get(server.url + "/api/v1/health", headers={"Host": "attacker.example:8000"})
+def test_dns_rebinding_host_names_are_refused(web_server: ServerThread) -> None:
+    r = httpx.get(web_server.url + "/api/v1/health", headers={"Host": "attacker.example:8000"})
     assert r.status_code == 421
-    ok = httpx.get(server.url + "/api/v1/health", headers={"Host": f"localhost:{server.port}"})
+    ok = httpx.get(web_server.url + "/api/v1/health", headers={"Host": f"localhost:{web_server.port}"})
     assert ok.status_code == 200
 
 
@@ -304,8 +287,8 @@ def test_serve_refuses_a_public_address_without_token(tmp_path: Path) -> None:
     check_binding(ServeOptions(host="::1"))
 
 
-def test_hostile_text_comes_back_as_data_in_json(client: httpx.Client) -> None:
-    actor = client.get("/api/v1/actors/new:xss-actor").json()
+def test_hostile_text_comes_back_as_data_in_json(web_client: httpx.Client) -> None:
+    actor = web_client.get("/api/v1/actors/new:xss-actor").json()
     assert actor["name"] == HOSTILE_ACTOR
-    r = client.get("/api/v1/actors/new:xss-actor")
+    r = web_client.get("/api/v1/actors/new:xss-actor")
     assert r.headers["content-type"] == "application/json"

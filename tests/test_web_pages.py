@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
-import pytest
 from tests.conftest import seeds_or_skip
-from tests.webserver import ServerThread, build_store, serving
+from tests.webserver import build_store, serving
 
 import crosswire
 from crosswire.brief import EventSummary
@@ -22,24 +20,8 @@ from crosswire.web.render import render
 from crosswire.web.security import ServeOptions
 from crosswire.web.state import WebState
 
+pytest_plugins = ("tests.web_fixtures",)  # web_cw, web_server, web_client
 
-@pytest.fixture(scope="module")
-def cw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[crosswire.Crosswire]:
-    app = build_store(tmp_path_factory.mktemp("web-pages") / "web.db")
-    yield app
-    app.close()
-
-
-@pytest.fixture(scope="module")
-def server(cw: crosswire.Crosswire) -> Iterator[ServerThread]:
-    with serving(cw) as s:
-        yield s
-
-
-@pytest.fixture(scope="module")
-def client(server: ServerThread) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, timeout=120) as c:
-        yield c
 
 
 def _ids(cw: crosswire.Crosswire) -> dict[str, tuple[int, int]]:
@@ -97,11 +79,11 @@ def outline(html: str) -> Outline:
     return o
 
 
-def test_hostile_markup_is_shown_as_text_everywhere(cw: crosswire.Crosswire,
-                                                    client: httpx.Client) -> None:
+def test_hostile_markup_is_shown_as_text_everywhere(web_cw: crosswire.Crosswire,
+                                                    web_client: httpx.Client) -> None:
     seen_escaped = set()
-    for path in _pages(cw):
-        html = client.get(path).text
+    for path in _pages(web_cw):
+        html = web_client.get(path).text
         # escaped markup may sit inside an attribute value (a select option); markup
         # itself must never appear
         for raw in ("<script>alert(", "<img src=x", "<b onmouseover", 'href="javascript:',
@@ -116,20 +98,20 @@ def test_hostile_markup_is_shown_as_text_everywhere(cw: crosswire.Crosswire,
     assert seen_escaped == {"xss-title", "xss-source", "xss-text", "xss-actor", "xss-bold"}
 
 
-def test_article_page_shows_the_hostile_url_but_never_links_it(cw: crosswire.Crosswire,
-                                                              client: httpx.Client) -> None:
-    aid = _ids(cw)["web-xss-1"][0]
-    html = client.get(f"/articles/{aid}").text
+def test_article_page_shows_the_hostile_url_but_never_links_it(web_cw: crosswire.Crosswire,
+                                                              web_client: httpx.Client) -> None:
+    aid = _ids(web_cw)["web-xss-1"][0]
+    html = web_client.get(f"/articles/{aid}").text
     assert "javascript:alert(&#39;xss-url&#39;)" in html
     assert 'href="javascript' not in html
-    good = client.get(f"/articles/{_ids(cw)['web-en-1'][0]}").text
+    good = web_client.get(f"/articles/{_ids(web_cw)['web-en-1'][0]}").text
     assert 'href="https://ledger.example/ohrid-ferry"' in good
 
 
-def test_pages_pass_basic_accessibility_checks(cw: crosswire.Crosswire,
-                                               client: httpx.Client) -> None:
-    for path in _pages(cw):
-        o = outline(client.get(path).text)
+def test_pages_pass_basic_accessibility_checks(web_cw: crosswire.Crosswire,
+                                               web_client: httpx.Client) -> None:
+    for path in _pages(web_cw):
+        o = outline(web_client.get(path).text)
         assert o.html_lang == "en", path
         assert o.headings.count(1) == 1 and o.headings[0] == 1, (path, o.headings)
         for prev, nxt in zip(o.headings, o.headings[1:], strict=False):
@@ -141,21 +123,21 @@ def test_pages_pass_basic_accessibility_checks(cw: crosswire.Crosswire,
             assert named, (path, c)
 
 
-def test_article_text_carries_its_language(cw: crosswire.Crosswire,
-                                           client: httpx.Client) -> None:
-    ids = _ids(cw)
-    story = client.get(f"/stories/{ids['web-tr-1'][1]}").text
+def test_article_text_carries_its_language(web_cw: crosswire.Crosswire,
+                                           web_client: httpx.Client) -> None:
+    ids = _ids(web_cw)
+    story = web_client.get(f"/stories/{ids['web-tr-1'][1]}").text
     columns = [lang for tag, lang in outline(story).lang_tags if tag == "article"]
     assert sorted(columns) == ["de", "en", "tr"]
     assert 'dir="ltr"' in story
-    article = outline(client.get(f"/articles/{ids['web-tr-1'][0]}").text)
+    article = outline(web_client.get(f"/articles/{ids['web-tr-1'][0]}").text)
     assert ("div", "tr") in article.lang_tags or ("h1", "tr") in article.lang_tags
 
 
-def test_story_page_aligns_sentences_without_javascript(cw: crosswire.Crosswire,
-                                                        client: httpx.Client) -> None:
-    sid = _ids(cw)["web-en-1"][1]
-    html = client.get(f"/stories/{sid}").text
+def test_story_page_aligns_sentences_without_javascript(web_cw: crosswire.Crosswire,
+                                                        web_client: httpx.Client) -> None:
+    sid = _ids(web_cw)["web-en-1"][1]
+    html = web_client.get(f"/stories/{sid}").text
     groups = re.findall(r'class="s aligned" id="s-(\d+)-(\d+)" data-g="(\d+)"', html)
     by_group: dict[str, set[str]] = {}
     for aid, _, g in groups:
@@ -167,37 +149,37 @@ def test_story_page_aligns_sentences_without_javascript(cw: crosswire.Crosswire,
     assert 'id="h-events"' not in html and 'id="h-prov"' not in html
 
 
-def test_choosing_articles_and_reader_language(cw: crosswire.Crosswire,
-                                               client: httpx.Client) -> None:
-    ids = _ids(cw)
+def test_choosing_articles_and_reader_language(web_cw: crosswire.Crosswire,
+                                               web_client: httpx.Client) -> None:
+    ids = _ids(web_cw)
     sid = ids["web-en-1"][1]
     tr, de = ids["web-tr-1"][0], ids["web-de-1"][0]
-    html = client.get(f"/stories/{sid}", params={"a": [tr, de]}).text
+    html = web_client.get(f"/stories/{sid}", params={"a": [tr, de]}).text
     assert sorted(lang for tag, lang in outline(html).lang_tags if tag == "article") == [
         "de", "tr"]
-    assert client.get(f"/stories/{sid}", params={"lang": "tr"}).status_code == 200
-    missing = client.get("/stories/999999")
+    assert web_client.get(f"/stories/{sid}", params={"lang": "tr"}).status_code == 200
+    missing = web_client.get("/stories/999999")
     assert missing.status_code == 404 and "no story with id 999999" in missing.text
 
 
-def test_seed_story_page_and_actor_page(client: httpx.Client) -> None:
+def test_seed_story_page_and_actor_page(web_client: httpx.Client) -> None:
     seeds_or_skip()
-    stories = client.get("/stories", params={"actor": "Kuzey Kore"}).text
+    stories = web_client.get("/stories", params={"actor": "Kuzey Kore"}).text
     assert "North Korea" in stories
-    actor = client.get("/actors/Kuzey%20Kore", follow_redirects=True).text  # to the id
+    actor = web_client.get("/actors/Kuzey%20Kore", follow_redirects=True).text  # to the id
     o = outline(actor)
     assert "Kuzey Kore" in actor and 'id="network-data"' in actor
     assert o.headings.count(1) == 1
-    assert client.get("/actors?name=%D0%A1%D0%B5%D0%B2%D0%B5%D1%80%D0%BD%D0%B0%D1%8F+"
+    assert web_client.get("/actors?name=%D0%A1%D0%B5%D0%B2%D0%B5%D1%80%D0%BD%D0%B0%D1%8F+"
                       "%D0%9A%D0%BE%D1%80%D0%B5%D1%8F", follow_redirects=False
                       ).headers["location"] == "/actors/country%3Akp"
 
 
-def test_search_page_marks_the_matching_words(client: httpx.Client) -> None:
-    html = client.get("/search", params={"q": "feribot yangını"}).text
+def test_search_page_marks_the_matching_words(web_client: httpx.Client) -> None:
+    html = web_client.get("/search", params={"q": "feribot yangını"}).text
     assert re.search(r"<mark>feribot", html, re.I)
     assert "matched by" in html
-    assert "No" not in client.get("/search").text.split("<h1>")[1][:40]
+    assert "No" not in web_client.get("/search").text.split("<h1>")[1][:40]
 
 
 def test_event_and_provenance_sections_render_contract_data_escaped() -> None:
@@ -215,21 +197,21 @@ def test_event_and_provenance_sections_render_contract_data_escaped() -> None:
     assert "not independent" in html and "0.91" in html and "&lt;b&gt;AI" in html
 
 
-def test_ingest_form_needs_its_csrf_token(cw: crosswire.Crosswire, client: httpx.Client
+def test_ingest_form_needs_its_csrf_token(web_cw: crosswire.Crosswire, web_client: httpx.Client
                                           ) -> None:
-    form = client.get("/ingest")
+    form = web_client.get("/ingest")
     token = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
     assert token and "crosswire_csrf" in form.cookies
     assert "samesite=strict" in form.headers["set-cookie"].lower()
     text = "Snow closed the mountain pass near Shipka on Wednesday, the road agency said."
-    refused = httpx.post(client.base_url.join("/ingest"), data={"text": text, "csrf": "0" * 64},
+    refused = httpx.post(web_client.base_url.join("/ingest"), data={"text": text, "csrf": "0" * 64},
                          files={"file": ("", b"")})
     assert refused.status_code == 403
-    ok = client.post("/ingest", data={"text": text, "title": "Shipka pass closed",
+    ok = web_client.post("/ingest", data={"text": text, "title": "Shipka pass closed",
                                       "csrf": token.group(1)}, files={"file": ("", b"")})
     assert ok.status_code == 200 and "Stored 1" in ok.text
     aid = int(re.search(r'href="/articles/(\d+)"', ok.text).group(1))  # type: ignore[union-attr]
-    assert cw.article(aid).title == "Shipka pass closed"
+    assert web_cw.article(aid).title == "Shipka pass closed"
 
 
 def test_ingest_form_asks_for_the_token_when_the_server_has_one(tmp_path: Path) -> None:
@@ -250,22 +232,22 @@ def test_ingest_form_asks_for_the_token_when_the_server_has_one(tmp_path: Path) 
 
 
 def test_story_page_shows_an_article_ingested_after_it_was_cached(
-        cw: crosswire.Crosswire, client: httpx.Client) -> None:
-    sid = _ids(cw)["web-en-1"][1]
-    before = client.get(f"/stories/{sid}").text
+        web_cw: crosswire.Crosswire, web_client: httpx.Client) -> None:
+    sid = _ids(web_cw)["web-en-1"][1]
+    before = web_client.get(f"/stories/{sid}").text
     assert "Le ferry" not in before
-    assert 'title="French"' not in client.get("/stories").text
+    assert 'title="French"' not in web_client.get("/stories").text
     french = {"title": "Le ferry du lac d'Ohrid immobilisé après un incendie",
               "language": "fr", "source": "Courrier des Balkans test",
               "published": "2025-03-10T14:00:00Z",
               "text": "Un ferry a pris feu lundi matin sur le lac d'Ohrid et les 40 passagers "
                       "ont été ramenés à terre par des bateaux de pêche. L'incendie a éclaté "
                       "dans la salle des machines peu après le départ de Struga."}
-    r = client.post("/api/v1/ingest", json=french)
+    r = web_client.post("/api/v1/ingest", json=french)
     assert r.json()["results"][0]["story_id"] == sid, r.text
-    after = client.get(f"/stories/{sid}").text
+    after = web_client.get(f"/stories/{sid}").text
     assert "Le ferry du lac d&#39;Ohrid" in after
-    listed = client.get("/stories").text  # cached before; the new language shows now
+    listed = web_client.get("/stories").text  # cached before; the new language shows now
     row = listed[listed.index(f'href="/stories/{sid}"'):]
     assert 'title="French">FR</abbr>' in row[:row.index("</tr>")]
 

@@ -16,8 +16,8 @@ import uvicorn
 from tests.conftest import DATA, SEED_EN, SEED_TR
 
 import crosswire
-from crosswire.store import ActorInfo
 from crosswire.models import Mention
+from crosswire.store import ActorInfo
 
 WEB_ARTICLES = DATA / "web_articles.jsonl"
 HOSTILE_ACTOR = "<script>alert('xss-actor')</script>"

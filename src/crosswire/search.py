@@ -22,8 +22,8 @@ sentences come back as offsets with the matched words marked; for hits by meanin
 sentence closest to the query among the first ``SENTENCES_COMPARED`` is marked as well (its
 vector from the cache, or embedded once, for the best ``SENTENCE_HITS`` hits).
 
-Fails with ``EncoderError`` when the model cannot run; an empty or wordless query gives no
-hits, never an error.
+Fails with ``EncoderError`` when the model cannot run; an empty query (or, by words, one
+with no word of three letters) gives no hits, never an error.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ from crosswire.store import Store
 Mode = Literal["both", "meaning", "words"]
 MODES: tuple[str, ...] = ("both", "meaning", "words")
 RRF_K = 60
-SENTENCES_COMPARED = 12  # sentences of a hit compared with the query by meaning
-SENTENCE_HITS = 5  # hits by meaning whose best sentence is found
+WORDS_WEIGHT = 0.5  # the word ranking counts half: cross-lingual finds come by meaning
+SENTENCES_COMPARED = 8  # sentences of a hit compared with the query by meaning
+SENTENCE_HITS = 3  # hits by meaning whose closest sentence is found (cold: <= 24 embedded)
 SHOWN_SENTENCES = 3  # sentences returned per hit
 MAX_QUERY_CHARS = 500
 CENTRE_PRIOR = 5.0  # articles' worth of weight the overall mean has in a language's centre
@@ -133,8 +134,9 @@ class VectorIndex:
     replaced since the last search, and each language's mean vector. Thread-safe; one per
     store per process."""
 
-    def __init__(self, prior_weight: float = CENTRE_PRIOR) -> None:
+    def __init__(self, prior_weight: float = CENTRE_PRIOR, centred: bool = True) -> None:
         self.prior_weight = prior_weight
+        self.centred = centred
         self._lock = threading.Lock()
         self._n = 0
         self._ids = np.zeros(0, dtype=np.int64)
@@ -216,7 +218,7 @@ class VectorIndex:
             return []
         q = np.asarray(vector, dtype=np.float32)
         sims = matrix @ q
-        if len(centres):
+        if self.centred and len(centres):
             sims = sims - (centres @ q)[langs]
         if language:
             sims = np.where(langs == code, sims, -np.inf)
@@ -226,12 +228,13 @@ class VectorIndex:
         return [(int(ids[i]), float(sims[i])) for i in top if np.isfinite(sims[i])]
 
 
-def fuse(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
-    """Reciprocal-rank fusion of ranked id lists."""
+def fuse(rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None,
+         k: int = RRF_K) -> dict[int, float]:
+    """Weighted reciprocal-rank fusion of ranked id lists."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for ranking, weight in zip(rankings, weights or [1.0] * len(rankings), strict=True):
         for rank, aid in enumerate(ranking):
-            scores[aid] = scores.get(aid, 0.0) + 1.0 / (k + rank + 1)
+            scores[aid] = scores.get(aid, 0.0) + weight / (k + rank + 1)
     return scores
 
 
@@ -258,12 +261,13 @@ def sentence_matches(article: Article, words: Sequence[str], closest: int | None
 
 
 def search(store: Store, encoder: Encoder, index: VectorIndex, query: str,
-           language: str | None = None, mode: Mode = "both", limit: int = 20
-           ) -> list[SearchHit]:
-    """Articles for ``query``, best first; see the module docstring."""
+           language: str | None = None, mode: Mode = "both", limit: int = 20,
+           sentences: bool = True) -> list[SearchHit]:
+    """Articles for ``query``, best first; see the module docstring. Without ``sentences``
+    the hits carry no matching sentences (and nothing is embedded but the query)."""
     query = query.strip()[:MAX_QUERY_CHARS]
     words = query_words(query)
-    if not query or not words:
+    if not query or (mode == "words" and not words):
         return []
     by_meaning: list[tuple[int, float]] = []
     qvec: np.ndarray | None = None
@@ -272,22 +276,24 @@ def search(store: Store, encoder: Encoder, index: VectorIndex, query: str,
         qvec = np.asarray(encoder.encode_queries([query])[0], dtype=np.float32)
         by_meaning = index.nearest(qvec, limit, language)
     by_words: list[tuple[int, float]] = []
-    if mode in ("both", "words"):
+    if mode in ("both", "words") and words:
         by_words = store.keyword_search(words, language, limit) or store.keyword_search(
             words, language, limit, any_term=True)
     similarity = dict(by_meaning)
     worded = {aid for aid, _ in by_words}
-    fused = fuse([[a for a, _ in by_meaning], [a for a, _ in by_words]])
+    fused = fuse([[a for a, _ in by_meaning], [a for a, _ in by_words]], [1.0, WORDS_WEIGHT])
     ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
     hits = []
     for n, (aid, score) in enumerate(ranked):
         article = store.get_article(aid)
-        closest = None
-        if qvec is not None and aid in similarity and n < SENTENCE_HITS:
-            closest = _closest_sentence(article, qvec, encoder)
+        article.vector = None
         matched = tuple(m for m, hit in (("meaning", aid in similarity),
                                          ("words", aid in worded)) if hit)
-        article.vector = None
-        hits.append(SearchHit(article, score, matched, similarity.get(aid),
-                              sentence_matches(article, words, closest)))
+        found: list[SentenceMatch] = []
+        if sentences:
+            closest = None
+            if qvec is not None and aid in similarity and n < SENTENCE_HITS:
+                closest = _closest_sentence(article, qvec, encoder)
+            found = sentence_matches(article, words, closest)
+        hits.append(SearchHit(article, score, matched, similarity.get(aid), found))
     return hits
