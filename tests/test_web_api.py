@@ -182,6 +182,16 @@ def test_ingest_text_then_find_it(web_client: httpx.Client) -> None:
     hits = web_client.get("/api/v1/search", params={"q": "Mugla wildfire", "mode": "words"}).json()
     assert result["article_ids"][0] in [h["article"]["id"] for h in hits["hits"]]
     assert web_client.post("/api/v1/ingest", json={"title": "no text"}).status_code == 400
+    bad = web_client.post("/api/v1/ingest", json={**body, "published": "last Tuesday"})
+    assert bad.status_code == 400 and "ISO 8601" in bad.json()["error"]
+    page = ("<html><head><title>Bridge reopens in Mostar</title></head><body><nav>Home | "
+            "World</nav><article><p>The old bridge in Mostar reopened to walkers on Monday "
+            "after three weeks of repairs to its stone parapet.</p></article></body></html>")
+    r = web_client.post("/api/v1/ingest", json={"text": page, "source": "Test Wire"})
+    aid = r.json()["article_ids"][0]
+    stored = web_client.get(f"/api/v1/articles/{aid}").json()
+    assert stored["title"] == "Bridge reopens in Mostar" and "<p>" not in stored["text"]
+    assert "Home | World" not in stored["text"]
 
 
 def test_ingest_file_upload_reports_each_line(web_client: httpx.Client) -> None:

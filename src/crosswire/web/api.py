@@ -7,7 +7,6 @@ bad parameter 400, missing token 401, cross-site write 403, body too large 413.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
@@ -17,10 +16,9 @@ from pydantic import BaseModel, Field
 from crosswire import __version__
 from crosswire.brief_render import render_brief
 from crosswire.ingest.files import parse_datetime
-from crosswire.models import RawDocument
 from crosswire.web import capabilities as caps
 from crosswire.web.common import blank, check_write, language, state_of, when
-from crosswire.web.state import IngestReport
+from crosswire.web.state import IngestReport, pasted
 
 router = APIRouter(prefix="/api/v1")
 
@@ -180,7 +178,7 @@ class IngestRequest(BaseModel):
                                               "fetched through the guarded fetcher.")
     source: str | None = Field(None, description="Source (outlet) name.")
     language: str | None = Field(None, description="ISO 639-1 code instead of detection.")
-    published: datetime | str | None = Field(None, description="ISO 8601 date-time.")
+    published: str | None = Field(None, description="ISO 8601 date or date-time.")
 
 
 def _report(report: IngestReport) -> JSONResponse:
@@ -197,16 +195,9 @@ def ingest(request: Request, body: IngestRequest) -> JSONResponse:
         return _report(state.ingest_url(body.url.strip(), blank(body.source), lang))
     if not body.text or not body.text.strip():
         raise HTTPException(400, "give 'text', or a 'url' to fetch")
-    try:
-        published = parse_datetime(body.published) if body.published else None
-    except Exception as exc:
-        raise HTTPException(400, f"published: {exc}") from exc
-    doc = RawDocument(origin="<api>", text=body.text, title=blank(body.title),
-                      url=blank(body.url), source=blank(body.source), published=published)
-    if "<" in body.text and ">" in body.text and body.text.lstrip().startswith("<"):
-        doc = RawDocument(origin="<api>", html=body.text, url=blank(body.url),
-                          source=blank(body.source), published=published,
-                          title=blank(body.title))
+    published = parse_datetime(body.published) if body.published else None  # 400 if bad
+    doc = pasted(body.text, "<api>", title=blank(body.title), url=blank(body.url),
+                 source=blank(body.source), published=published)
     return _report(state.ingest([doc], language=lang))
 
 

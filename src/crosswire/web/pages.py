@@ -18,14 +18,14 @@ from crosswire.brief_render import angles, render_html
 from crosswire.cli.common import parse_duration
 from crosswire.config import DEFAULT_LANGUAGES
 from crosswire.errors import NotFound
-from crosswire.models import IngestSummary, RawDocument
+from crosswire.models import IngestSummary
 from crosswire.store.views import UNNAMED_SOURCE
 from crosswire.views import MAX_COLUMNS
 from crosswire.web import capabilities as caps
 from crosswire.web.common import blank, check_write, language, state_of, when
 from crosswire.web.render import article_paragraphs, render, vendor_available
 from crosswire.web.security import CSRF_COOKIE
-from crosswire.web.state import IngestReport, WebState, story_version
+from crosswire.web.state import IngestReport, WebState, pasted, story_version
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -242,8 +242,8 @@ def ingest_submit(request: Request, csrf: Annotated[str, Form()] = "",
     src, code = blank(source), language(lang)
     reports: list[IngestReport] = []
     if text.strip():
-        reports.append(state.ingest([RawDocument(origin="pasted text", text=text,
-                                                 title=blank(title))], src, code))
+        reports.append(state.ingest([pasted(text, "pasted text", title=blank(title))], src,
+                                    code))
     if file is not None and file.filename:
         reports.append(state.ingest_upload(file.filename, file.file.read(), src, code))
     if url.strip():

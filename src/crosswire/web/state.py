@@ -118,11 +118,11 @@ class WebState:
         self._briefs: Memo[Brief] = Memo(128)
         self._readings: Memo[Reading] = Memo(128)
         self._pages: Memo[str] = Memo(512)
-        self._facets: dict[str, tuple[float, Any]] = {}
+        self._facets: Memo[Any] = Memo(32)
+        self._facet_round = 0
         self._warmer: threading.Thread | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
-        self._facets_lock = threading.Lock()
         # open and migrate the store and create the vector index now, on this thread, before
         # request threads race to create them
         self.store, self.vector_index = app.store, app.vector_index
@@ -148,21 +148,14 @@ class WebState:
         return self._pages.get(key, render)
 
     def facet(self, name: str, compute: Callable[[], T]) -> T:
-        """A listing for filter forms, recomputed at most every ``FACETS_TTL`` seconds."""
-        now = time.monotonic()
-        with self._facets_lock:
-            hit = self._facets.get(name)
-            if hit is not None and now - hit[0] < FACETS_TTL:
-                return hit[1]
-        value = compute()
-        with self._facets_lock:
-            self._facets[name] = (now, value)
-        return value
+        """A listing for filter forms, recomputed at most every ``FACETS_TTL`` seconds (and
+        after an ingest through the server), by one thread at a time."""
+        key = (name, self._facet_round, int(time.monotonic() // FACETS_TTL))
+        return self._facets.get(key, compute)
 
     def invalidate(self) -> None:
         """After a write: listings are recomputed, the background preparation looks again."""
-        with self._facets_lock:
-            self._facets.clear()
+        self._facet_round += 1
         self._wake.set()
 
     # --- background preparation ----------------------------------------------------------
@@ -250,6 +243,14 @@ class WebState:
         finally:
             with contextlib.suppress(OSError):
                 shutil.rmtree(folder)
+
+
+def pasted(text: str, origin: str, **fields: Any) -> RawDocument:
+    """A text given in the form or the API; like stdin, one that starts with "<" is a page
+    to clean rather than plain text."""
+    if text.lstrip().startswith("<"):
+        return RawDocument(origin=origin, html=text, **fields)
+    return RawDocument(origin=origin, text=text, **fields)
 
 
 def _renamed(item: RawDocument | IngestResult, name: str) -> RawDocument | IngestResult:
