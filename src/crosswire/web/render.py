@@ -77,6 +77,17 @@ def short_date(value: datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M")
 
 
+def heading(article: Article, width: int = 110) -> str:
+    """An article's title; for an untitled one, the start of its first sentence (when its
+    text is loaded), else "Article N"."""
+    if article.title:
+        return article.title
+    if article.sentences and article.text:
+        first = article.sentence_text(article.sentences[0]).strip()
+        return first if len(first) <= width else first[: width - 1].rsplit(" ", 1)[0] + "…"
+    return f"Article {article.id}"
+
+
 def web_link(url: str | None) -> str | None:
     """``url`` when it is an http(s) address (safe as a link target), else ``None``: a
     ``javascript:`` or ``data:`` address from a hostile article must not become a link."""
@@ -151,6 +162,7 @@ def environment() -> Environment:
     env.filters["text_direction"] = text_direction
     env.filters["short_date"] = short_date
     env.filters["web_link"] = web_link
+    env.filters["heading"] = heading
     env.filters["path_quote"] = lambda v: quote(str(v), safe="")
     env.globals["query_string"] = query_string
     return env
