@@ -22,6 +22,8 @@ import pytest
 from tests.conftest import ROOT, seeds_or_skip
 from tests.webserver import build_store
 
+from crosswire.web.render import vendor_available
+
 CHROMIUM = Path(os.environ.get("CROSSWIRE_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "tests" / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -154,9 +156,13 @@ def test_actor_page_draws_the_network_and_the_plot(base_url: str, page: Page) ->
     seeds_or_skip()
     page.goto(base_url + "/actors?name=Kuzey+Kore")
     assert page.url.endswith("/actors/country%3Akp")
-    page.wait_for_selector("#network canvas")
-    assert page.locator("#network").is_visible()
-    assert page.locator("#timeline-plot .uplot").count() == 1
+    if all(vendor_available().values()):
+        page.wait_for_selector("#network canvas")
+        assert page.locator("#network").is_visible()
+        assert page.locator("#timeline-plot .uplot").count() == 1
+    else:  # without `make assets` the same data shows as tables
+        assert not page.locator("#network").is_visible()
+        assert page.get_by_role("link", name="Russia").first.is_visible()
     names = page.locator("dl.names-by-language").inner_text()
     assert "Kuzey Kore" in names and "North Korea" in names
     page.screenshot(path=str(ARTIFACTS / "actor-north-korea.png"), full_page=True)
