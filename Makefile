@@ -11,12 +11,38 @@ ST_STAMP := $(VENV)/.installed-st
 TORCH_WHEEL := $(wildcard /opt/wheels/torch-2.13.0+cpu-*.whl)
 DEMO_DB ?= demo.db
 SEEDS  ?= ../shared/seeds
+# Browser libraries for the web pages (network view, plots), pinned in package.json and copied
+# into the package's static folder; nothing is loaded from a CDN.
+VENDOR := src/crosswire/web/static/vendor
+VENDOR_STAMP := $(VENDOR)/.installed
+VENDOR_FILES := node_modules/cytoscape/dist/cytoscape.min.js \
+                node_modules/uplot/dist/uPlot.iife.min.js node_modules/uplot/dist/uPlot.min.css
+# The browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+CHROMIUM ?= /usr/bin/chromium
 # Tests share one vector cache across runs so each distinct text is embedded once.
 export CROSSWIRE_VECTOR_CACHE ?= $(CURDIR)/.cache/vectors.sqlite
 
-.PHONY: install demo test lint bench clean pg-start pg-stop
+.PHONY: install assets browser demo test lint bench clean pg-start pg-stop
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+assets: $(VENDOR_STAMP)
+
+$(VENDOR_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --silent && mkdir -p $(VENDOR) && \
+	  cp $(VENDOR_FILES) $(VENDOR)/ && touch $@; \
+	else echo "note: npm not found: the pages show tables instead of the network view and plots"; fi
+
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; } || \
+	    echo "note: apt-get could not install chromium: the browser tests will be skipped"; \
+	  else echo "note: $(CHROMIUM) is missing and apt-get cannot run here: the browser tests will be skipped"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "crosswire needs Python >= 3.11")'
@@ -44,7 +70,7 @@ demo: $(STAMP)
 # The suite runs on SQLite and on a throwaway PostgreSQL (Debian's packages, a cluster in
 # .cache/pg on a unix socket, see tools/pg.sh). Where PostgreSQL cannot run, the suite runs on
 # SQLite alone and says why in one line.
-test: $(STAMP) $(ST_STAMP)
+test: $(STAMP) $(ST_STAMP) assets browser
 	@url=$$(tools/pg.sh start) || url=""; \
 	if [ -z "$$url" ]; then echo "note: PostgreSQL tests skipped (see the line above); running on SQLite only"; fi; \
 	CROSSWIRE_TEST_PG="$$url" $(PY) -m pytest -q; status=$$?; \
@@ -70,7 +96,8 @@ bench: $(STAMP)
 	$(PY) bench/brief.py
 	$(PY) bench/provenance.py
 	$(PY) bench/scale.py
+	$(PY) bench/api.py
 
 clean:
 	-tools/pg.sh stop
-	rm -rf $(VENV) .cache .pytest_cache $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(VENV) .cache .pytest_cache node_modules $(VENDOR) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

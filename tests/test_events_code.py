@@ -128,3 +128,29 @@ def test_targets_on_held_out_sets(name: str) -> None:
     assert result["macro_f1"] >= 0.70, result["macro_f1"]
     assert result["direction_accuracy"] >= 0.80, result["direction_accuracy"]
     assert result["hedge_accuracy"] >= 0.80 and result["negation_accuracy"] >= 0.80
+
+
+def test_only_close_calls_go_to_the_encoder(cw) -> None:  # type: ignore[no-untyped-def]
+    from crosswire.actors.stage import link_text
+    from crosswire.events.stage import coder_for
+    from crosswire.models import Sentence
+
+    every = coder_for(cw.settings.with_overrides(events_encoder_margin=1.0))
+    close = coder_for(cw.settings)  # the default margin
+    cands = []
+    for g in read_gold(DATA / "events_test.jsonl"):
+        mentions = link_text(g.text, g.language, close.kb, True)
+        c = close.candidate(g.text, Sentence(0, 0, len(g.text), g.language), mentions,
+                            g.language)
+        if c is not None:
+            cands.append((g.text, c))
+    assert all(every.needs_vector(c) for _, c in cands)
+    needed = [c for _, c in cands if close.needs_vector(c)]
+    assert 0 < len(needed) < len(cands) / 2
+    # the cases left to the cue words are the clear ones: with their vector, nearly all
+    # would be coded the same
+    clear = [(t, c) for t, c in cands if not close.needs_vector(c)]
+    vectors = every.vectors([c for _, c in clear], cw.encoder)
+    same = sum([e.type for e in close.code(c, t, None)] == [e.type for e in close.code(c, t, v)]
+               for (t, c), v in zip(clear, vectors, strict=True))
+    assert same >= 0.9 * len(clear)

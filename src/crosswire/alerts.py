@@ -16,11 +16,9 @@ Cost per article: one query for the watchlists (nothing else when there are none
 read, one casefold of the text, one regex per keyword watchlist. Alerts are deduplicated by a
 key (watchlist + story / article / event), so re-ingesting never alerts twice.
 
-Events (issue 4): ``EVENT_SOURCE`` is a function ``(store, article) -> list[EventRef]``
-returning the events the article's commit created (``coded_events``); event-type watchlists
-are active once migration 3 is applied and ``EVENT_SOURCE`` is set (``None`` switches them
-off). Actors (issue 2/3) need no
-wiring beyond the actors stage filling ``Article.mentions`` and migration 2.
+Events: ``EVENT_SOURCE`` is a function ``(store, article) -> list[EventRef]`` returning the
+events the article's commit created (``coded_events``); ``None`` switches event-type
+watchlists off. Actor watchlists read ``Article.mentions``, filled by the actors stage.
 
 Webhook delivery POSTs each alert as one JSON object through the guarded ``Fetcher`` (address
 policy, retries); a failed delivery is recorded on the alert and retried next time.

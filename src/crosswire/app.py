@@ -43,6 +43,9 @@ if TYPE_CHECKING:
         ProvenanceService,
         SourceFigures,
     )
+    from crosswire.search import Mode, SearchHit, VectorIndex
+    from crosswire.store.views import SourceActivity
+    from crosswire.views import ActorNetwork, Reading
 
 _encoders: dict[str, Encoder] = {}
 _encoders_lock = threading.Lock()
@@ -69,6 +72,7 @@ class Crosswire:
         self._pipeline: Pipeline | None = None
         self._live: LiveReader | None = None
         self._provenance: ProvenanceService | None = None
+        self._vector_index: VectorIndex | None = None
 
     # --- lazily built parts ----------------------------------------------------------------
     @property
@@ -110,6 +114,7 @@ class Crosswire:
         self._pipeline = None
         self._provenance = None
         self._encoder = None
+        self._vector_index = None
 
     def __enter__(self) -> Crosswire:
         return self
@@ -374,6 +379,49 @@ class Crosswire:
         from crosswire.events.stage import code_text
 
         return code_text(text, language, self.settings, self.encoder)
+
+
+    # --- search and views ------------------------------------------------------------------
+    @property
+    def vector_index(self) -> VectorIndex:
+        """Article vectors in memory for search by meaning (loaded on the first search)."""
+        if self._vector_index is None:
+            from crosswire.search import VectorIndex
+
+            self._vector_index = VectorIndex()
+        return self._vector_index
+
+    def search(self, query: str, language: str | None = None, mode: Mode = "both",
+               limit: int = 20) -> list[SearchHit]:
+        """Articles for a query in any language, by meaning and by words, with the matching
+        sentences marked (see ``crosswire.search``)."""
+        from crosswire.search import search
+
+        return search(self.store, self.encoder, self.vector_index, query, language, mode,
+                      limit)
+
+    def source_figures(self, limit: int = 200, offset: int = 0) -> list[SourceActivity]:
+        """Per source: articles, stories, languages, first and last article."""
+        return self.store.source_figures(limit, offset)
+
+    def read_story(self, story_id: int, article_ids: Sequence[int] | None = None,
+                   language: str | None = None) -> Reading:
+        """A story's articles side by side with their sentences aligned across languages."""
+        from crosswire.views import read_story
+
+        reader = language or self.settings.reader_language
+        return read_story(self.store, self.encoder, story_id, article_ids,
+                          self.brief_options().align, reader)
+
+    def actor_timeline(self, actor_id: str) -> list[tuple[str, str, int]]:
+        """(day, language, articles) naming the actor, oldest first."""
+        return self.store.actor_timeline(actor_id)
+
+    def actor_network(self, actor_id: str, limit: int = 20) -> ActorNetwork:
+        """The actor, its neighbours and the co-mention links among them."""
+        from crosswire.views import actor_network
+
+        return actor_network(self.store, actor_id, limit)
 
 
 def check_event_type(value: str | None) -> str | None:

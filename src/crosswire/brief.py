@@ -31,6 +31,7 @@ from crosswire.claims import (
     Omission,
     build_claims,
     independent_sources,
+    join_event_reports,
     source_name,
 )
 from crosswire.contradictions import Contradiction, find_contradictions
@@ -191,6 +192,24 @@ def headline(story: Story, articles: Sequence[Article], reader_language: str | N
     return story.title or next((a.title for a in articles if a.title), f"Story {story.id}")
 
 
+def event_reports(events: Sequence[EventSummary]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """The reports of each event between two actors, as ``join_event_reports`` takes them.
+    Negated reports are left out; hedged ones stay (one source states what another calls a
+    possibility: the same claim, told differently) and the label says so."""
+    out = []
+    for e in events:
+        if not e.source or not e.target:
+            continue
+        reports = [x for x in e.evidence if not x.get("negated")
+                   and x.get("article_id") is not None and x.get("sentence_index") is not None]
+        label = f"{e.type} {e.source} -> {e.target}"
+        hedged = sorted({int(x["article_id"]) for x in reports if x.get("hedged")})
+        if hedged:
+            label += " (hedged in " + ", ".join(f"[{a}]" for a in hedged) + ")"
+        out.append((label, [(int(x["article_id"]), int(x["sentence_index"])) for x in reports]))
+    return out
+
+
 def build_brief(story: Story, articles: Sequence[Article], encoder: Encoder,
                 options: BriefOptions | None = None, reader_language: str | None = None,
                 actors: Sequence[ActorSummary] | None = None,
@@ -201,7 +220,8 @@ def build_brief(story: Story, articles: Sequence[Article], encoder: Encoder,
     opts = options or BriefOptions()
     chosen = choose_articles(articles, opts.max_articles)
     alignment = align_articles(chosen, encoder, opts.align)
-    claims = build_claims(alignment, chosen, reader_language, independence)
+    claims = build_claims(alignment, chosen, reader_language, independence,
+                          join_event_reports(alignment, event_reports(events or ())))
     find_details(encoder, alignment, claims.shared)
     summary = summarize([*claims.shared, *claims.unique], alignment, reader_language,
                         opts.summary_sentences, opts.align.threshold)

@@ -145,7 +145,8 @@ def provenance_lines(brief: Brief) -> list[str]:
 
 
 def _claim_md(n: int, c: Claim) -> list[str]:
-    out = [f"{n}. {_md(c.text)}{_lang(c.language)} ({len(c.sources)} sources)"]
+    event = f"; the same event: {_md(c.event)}" if c.event else ""
+    out = [f"{n}. {_md(c.text)}{_lang(c.language)} ({len(c.sources)} sources{event})"]
     for s in c.support:
         out.append(f"   - {_cite(s.article_id, s.sentence)} {_md(s.source)}{_lang(s.language)}:"
                    f" \"{_md(s.text)}\"")

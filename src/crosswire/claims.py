@@ -72,6 +72,7 @@ class Claim:
     units: list[int] = field(default_factory=list)  # indices into StoryAlignment.units
     details: list[Support] = field(default_factory=list)  # parts only their source states
     rank: int = 0  # for unique claims: reading priority within the source (0 = first)
+    event: str | None = None  # "MOBILIZE North Korea -> Russia" when grouped by a coded event
 
     @property
     def shared(self) -> bool:
@@ -81,7 +82,7 @@ class Claim:
         return {"id": self.id, "text": self.text, "language": self.language,
                 "sources": list(self.sources), "n_sources": len(self.sources),
                 "rank": self.rank, "support": [s.to_dict() for s in self.support],
-                "details": [d.to_dict() for d in self.details]}
+                "details": [d.to_dict() for d in self.details], "event": self.event}
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,17 +156,49 @@ def representative(alignment: StoryAlignment, members: Sequence[int],
     return max(pool, key=lambda m: (closeness(m), -m))
 
 
+def join_event_reports(alignment: StoryAlignment,
+                       events: Sequence[tuple[str, Sequence[tuple[int, int]]]]
+                       ) -> dict[int, str]:
+    """Group sentences of different articles that report the same coded event.
+
+    The encoder can miss a paraphrase across languages ("Kuzey Kore'nin askeri birlikleri
+    Rusya'da konuşlanmaya başladı" / "sending North Korean troops to Russia"), while the event
+    coder finds one event, North Korea -> Russia MOBILIZE, in both. ``events`` are
+    ``(label, [(article_id, sentence index), ...])``; for each, the first report of each
+    article that no alignment group holds yet joins a new group when two or more articles
+    take part. Returns the new groups' indices with their event labels; ``alignment.groups``
+    is extended in place.
+    """
+    where = {(u.article_id, u.sentence): i for i, u in enumerate(alignment.units)}
+    taken = set(alignment.group_index())
+    added: dict[int, str] = {}
+    for label, reports in events:
+        members: dict[int, int] = {}
+        for article_id, sentence in reports:
+            i = where.get((article_id, sentence))
+            if i is not None and i not in taken and article_id not in members:
+                members[article_id] = i
+        if len(members) >= 2:
+            alignment.groups.append(sorted(members.values()))
+            taken.update(members.values())
+            added[len(alignment.groups) - 1] = label
+    return added
+
+
 def build_claims(alignment: StoryAlignment, articles: Sequence[Article],
                  reader_language: str | None = None,
-                 independence: Independence = independent_sources) -> ClaimSet:
-    """Shared claims, unique claims and omissions of an aligned story."""
+                 independence: Independence = independent_sources,
+                 event_groups: Mapping[int, str] | None = None) -> ClaimSet:
+    """Shared claims, unique claims and omissions of an aligned story. ``event_groups``
+    names the groups that ``join_event_reports`` made."""
     by_id: Mapping[int, Article] = {a.id: a for a in articles if a.id is not None}
     source_of = {aid: source_name(a) for aid, a in by_id.items()}
     salience = unit_salience(alignment.vectors) if len(alignment.units) else np.zeros(0)
     claims: list[Claim] = []
     grouped = alignment.group_index()
     singles = [[i] for i in range(len(alignment.units)) if i not in grouped]
-    for members in [*alignment.groups, *singles]:
+    events = event_groups or {}
+    for g, members in enumerate([*alignment.groups, *singles]):
         units = [alignment.units[m] for m in members]
         support = [_support(u, source_of.get(u.article_id, f"article {u.article_id}"))
                    for u in units]
@@ -173,7 +206,8 @@ def build_claims(alignment: StoryAlignment, articles: Sequence[Article],
         claims.append(Claim(
             id=_claim_id(units), text=rep.text, language=rep.language, support=support,
             sources=independence(support),
-            salience=float(np.mean([salience[m] for m in members])), units=list(members)))
+            salience=float(np.mean([salience[m] for m in members])), units=list(members),
+            event=events.get(g)))
     shared = sorted((c for c in claims if c.shared),
                     key=lambda c: (-len(c.sources), -c.salience, c.id))
     order = {aid: k for k, aid in enumerate(by_id)}

@@ -132,6 +132,9 @@ class Settings:
     """Code events (who did what to whom) in every ingested article."""
     events_encoder: bool = True
     """Use sentence vectors for the event type (off: cue words only, no encoder cost)."""
+    events_encoder_margin: float = 0.15
+    """Send a candidate sentence to the encoder only when the cue words alone leave its top two
+    types closer than this (or say "no event" against a strong cue word); 1.0 sends them all."""
     events_max_sentences: int = 40
     """At most this many candidate sentences of an article are coded (those naming most
     actors first)."""
@@ -153,6 +156,17 @@ class Settings:
     """Articles of a story compared pairwise for translations and rewrites (earliest first)."""
     machine_threshold: float = 0.5
     """Machine-written score at which an article is flagged ``machine_written``."""
+
+    # --- web ----------------------------------------------------------------------------------
+    token: str | None = None
+    """Token that ``crosswire serve`` requires for every write (``--token``); required when it
+    listens on an address other than loopback. Read it from ``CROSSWIRE_TOKEN`` rather than a
+    file others can read."""
+    max_upload_bytes: int = 20_000_000
+    """Largest request body ``crosswire serve`` accepts (uploads, pasted text); larger is 413."""
+    warm_stories: int = 20
+    """Stories (newest activity first) whose brief and side-by-side reading ``crosswire serve``
+    prepares in the background, at start and after stories change; 0 turns it off."""
 
     # --- misc --------------------------------------------------------------------------------
     progress: bool = True

@@ -22,6 +22,8 @@ from crosswire.cli import live as live_cmds
 from crosswire.cli import provenance as provenance_cmds
 from crosswire.cli import read as read_cmds
 from crosswire.cli import scale as scale_cmds
+from crosswire.cli import search as search_cmds
+from crosswire.cli import serve as serve_cmds
 from crosswire.cli import train as train_cmds
 from crosswire.cli.common import err
 from crosswire.config import load_settings
@@ -53,5 +55,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
 
 
 for module in (ingest_cmds, read_cmds, actor_cmds, event_cmds, brief_cmds, live_cmds, eval_cmds,
-               train_cmds, provenance_cmds, scale_cmds):
+               train_cmds, provenance_cmds, scale_cmds, search_cmds, serve_cmds):
     module.register(main)

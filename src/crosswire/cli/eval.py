@@ -187,5 +187,26 @@ def provenance(ctx: click.Context, gold: str, split: str | None, show_errors: bo
             out.print(json.dumps(e, ensure_ascii=False), markup=False)
 
 
+@eval_group.command(name="search")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@json_option
+@click.pass_context
+@handle_errors
+def search_eval(ctx: click.Context, gold: str, as_json: bool) -> None:
+    """Cross-lingual search: each title as a query, the same story's articles in other
+    languages as the answers; recall@10, MRR and hit@10 by meaning, by words and both.
+
+    GOLD is JSONL with the ingest fields plus a gold `story` label on each line (the format
+    of `eval clustering`). The records are ingested into a temporary database.
+    """
+    from crosswire.evaluation.search import evaluate_search
+
+    result = evaluate_search(gold, get_app(ctx).settings)
+    if as_json:
+        emit_json(result)
+        return
+    print_metrics(result)
+
+
 def register(group: click.Group) -> None:
     group.add_command(eval_group)

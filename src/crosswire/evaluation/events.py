@@ -115,10 +115,7 @@ def code_sentences(items: Sequence[tuple[str, str]], coder: EventCoder, kb: Know
         mentions = link_text(text, lang, kb, unknown)
         cands.append(coder.candidate(text, Sentence(0, 0, len(text), lang), mentions, lang))
     todo = [c for c in cands if c is not None]
-    vectors = {}
-    if todo and encoder is not None and coder.use_encoder:
-        for c, v in zip(todo, encoder.encode_passages([c.text for c in todo]), strict=True):
-            vectors[id(c)] = v
+    vectors = {id(c): v for c, v in zip(todo, coder.vectors(todo, encoder), strict=True)}
     return [coder.code(c, text, vectors.get(id(c))) if c is not None else []
             for c, (text, _) in zip(cands, items, strict=True)]
 

@@ -76,13 +76,14 @@ class EventCoder:
 
     def __init__(self, kb: KnowledgeBase, model: EventModel, secondary: float = 0.2,
                  max_sentences: int = 40, use_encoder: bool = True,
-                 none_margin: float = NONE_MARGIN) -> None:
+                 none_margin: float = NONE_MARGIN, encoder_margin: float = 1.0) -> None:
         self.kb = kb
         self.model = model
         self.none_margin = none_margin
         self.secondary = secondary
         self.max_sentences = max_sentences
         self.use_encoder = use_encoder
+        self.encoder_margin = encoder_margin
 
     # --- slots --------------------------------------------------------------------------
     def slots(self, text: str, start: int, end: int, mentions: Sequence[Mention],
@@ -365,6 +366,32 @@ class EventCoder:
         return any(rx.search(rest) for rx in lex.regexes.get("negation_suffix", [])) or any(
             rx.search(w) for rx in lex.regexes.get("negation_word", []) for w in following)
 
+    # --- vectors ------------------------------------------------------------------------
+    def needs_vector(self, c: Candidate) -> bool:
+        """Whether the encoder could change this candidate's type: the cue words alone leave
+        the top two types within ``encoder_margin``, or say NONE against a strong cue word.
+        Clear cases are coded by their cue words and cost no encoder time."""
+        if self.encoder_margin >= 1.0:
+            return True
+        probs = self.model.probabilities(None, self.features(c))
+        first, second = (float(p) for p in np.sort(probs)[::-1][:2])
+        if first - second < self.encoder_margin:
+            return True
+        return LABELS[int(np.argmax(probs))] == NONE and any(h.weight >= 1.0 for h in c.hits)
+
+    def vectors(self, candidates: Sequence[Candidate], encoder: Encoder | None
+                ) -> list[np.ndarray | None]:
+        """Sentence vectors for the candidates that need one (``needs_vector``), one batch."""
+        out: list[np.ndarray | None] = [None] * len(candidates)
+        if encoder is None or not self.use_encoder:
+            return out
+        idx = [i for i, c in enumerate(candidates) if self.needs_vector(c)]
+        if idx:
+            for i, v in zip(idx, encoder.encode_passages([candidates[i].text for i in idx]),
+                            strict=True):
+                out[i] = v
+        return out
+
     # --- articles -----------------------------------------------------------------------
     def code_articles(self, articles: Sequence[Article], encoder: Encoder | None) -> None:
         """Fill ``article.events`` for a batch, embedding every candidate sentence at once."""
@@ -375,10 +402,7 @@ class EventCoder:
                      if (c := self.candidate(a.text, s, a.mentions, a.language)) is not None]
             found.sort(key=lambda c: (-len({s.actor for s in c.slots}), c.index))
             todo += [(a, c) for c in sorted(found[: self.max_sentences], key=lambda c: c.index)]
-        vectors: list[np.ndarray | None] = [None] * len(todo)
-        if todo and encoder is not None and self.use_encoder:
-            encoded = encoder.encode_passages([c.text for _, c in todo])
-            vectors = list(encoded)
+        vectors = self.vectors([c for _, c in todo], encoder)
         for (a, c), v in zip(todo, vectors, strict=True):
             a.events.extend(self.code(c, a.text, v))
 

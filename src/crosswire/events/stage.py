@@ -34,7 +34,7 @@ from crosswire.models import Article, CodedEvent
 from crosswire.store import Store
 from crosswire.watchlists import EventRef
 
-_coders: dict[tuple[int, str, bool, int, float], EventCoder] = {}
+_coders: dict[tuple[int, str, bool, int, float, float], EventCoder] = {}
 
 
 def event_refs(store: Store, article: Article) -> list[EventRef]:
@@ -51,13 +51,15 @@ def coder_for(settings: Settings) -> EventCoder:
     """One coder per process and configuration (the model and lexicons are read-only)."""
     kb = load_kb(settings.actors_file or None)
     key = (id(kb), settings.events_model, settings.events_encoder,
-           settings.events_max_sentences, settings.events_secondary_probability)
+           settings.events_max_sentences, settings.events_secondary_probability,
+           settings.events_encoder_margin)
     coder = _coders.get(key)
     if coder is None:
         coder = _coders[key] = EventCoder(
             kb, EventModel.load(settings.events_model or None),
             secondary=settings.events_secondary_probability,
-            max_sentences=settings.events_max_sentences, use_encoder=settings.events_encoder)
+            max_sentences=settings.events_max_sentences, use_encoder=settings.events_encoder,
+            encoder_margin=settings.events_encoder_margin)
     return coder
 
 

@@ -28,7 +28,9 @@ from crosswire.store.events import EventStoreMixin, chunks
 from crosswire.store.live import LiveStore
 from crosswire.store.migrations import MIGRATIONS
 from crosswire.store.provenance import ProvenanceStoreMixin
+from crosswire.store.search import SearchStoreMixin
 from crosswire.store.story_log import StoryLogMixin
+from crosswire.store.views import ViewStoreMixin
 
 
 @dataclass(slots=True)
@@ -68,7 +70,7 @@ STORY_COLUMNS = (
 
 
 class Store(ActorStoreMixin, EventStoreMixin, ProvenanceStoreMixin, LiveStore, StoryLogMixin,
-            ABC):
+            SearchStoreMixin, ViewStoreMixin, ABC):
     """Backend-independent store logic. Subclasses implement the connection hooks."""
 
     dialect = "portable"

@@ -316,3 +316,30 @@ MIGRATIONS.append(
         ],
     )
 )
+
+# SQLite only: an FTS5 index over title and text that stores no copy of the text (external
+# content), kept in step by triggers; other backends search with LIKE (store/search.py).
+_FTS_SYNC = "INSERT INTO articles_fts (rowid, title, text) VALUES (new.id, new.title, new.text);"
+_FTS_DROP = ("INSERT INTO articles_fts (articles_fts, rowid, title, text) "
+             "VALUES ('delete', old.id, old.title, old.text);")
+MIGRATIONS.append(
+    (
+        7,
+        "web: full-text index of articles, indexes for source figures and changed articles",
+        [
+            {"sqlite": "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, "
+                       "content='articles', content_rowid='id', "
+                       "tokenize='unicode61 remove_diacritics 2')", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles "
+                       f"BEGIN {_FTS_SYNC} END", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles "
+                       f"BEGIN {_FTS_DROP} END", "*": None},
+            {"sqlite": "CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON "
+                       f"articles BEGIN {_FTS_DROP} {_FTS_SYNC} END", "*": None},
+            {"sqlite": "INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')", "*": None},
+            "CREATE INDEX articles_fetched ON articles(fetched)",
+            "CREATE INDEX articles_source_figures ON articles(source, language, story_id, "
+            "sort_key)",
+        ],
+    )
+)

@@ -1,0 +1,103 @@
+"""Events, the actor graph and provenance as the pages show them.
+
+Each section of a page asks here for its data and is left out when there is none (a store
+with no coded events shows no events plot). ``detect`` tells which capabilities this build
+has (all of them now; the API's ``health`` reports them so scripts can check):
+
+* ``actor_events(app, actor_id)`` -> ``app.events(actor=ID)`` as dicts (docs/formats.md);
+* ``actor_graph(app, actor_id)`` -> ``app.graph(actor=ID).to_dict()``, ``None`` without edges;
+* ``article_provenance(app, article_id)`` -> ``app.provenance(ID).to_dict()``;
+* ``source_extras(app)`` -> ``app.sources(ensure=False)``: the provenance figures found so
+  far (no story is aligned to draw the page), each one a column of the Sources page;
+* a story's events and provenance come with its brief (``Brief.events``,
+  ``Brief.provenance``), and independent-source counts with the story
+  (``Story.n_independent``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from crosswire.app import Crosswire
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    events: bool
+    graph: bool
+    provenance: bool
+    sources: bool
+
+    def to_dict(self) -> dict[str, bool]:
+        return {"events": self.events, "graph": self.graph, "provenance": self.provenance,
+                "source_figures_extra": self.sources}
+
+
+def detect(app: Crosswire) -> Capabilities:
+    """Which optional capabilities this build of crosswire has."""
+    def has(name: str) -> bool:
+        return callable(getattr(app, name, None))
+
+    return Capabilities(has("events"), has("graph"), has("provenance"), has("sources"))
+
+
+def _records(found: Any) -> list[dict[str, Any]]:
+    return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in found]
+
+
+def actor_events(app: Crosswire, actor_id: str) -> list[dict[str, Any]] | None:
+    """The actor's events (``None`` without the events capability)."""
+    if not detect(app).events:
+        return None
+    return _records(app.events(actor=actor_id))
+
+
+def actor_graph(app: Crosswire, actor_id: str) -> dict[str, Any] | None:
+    """The actor's event graph in the network view's shape (``kind`` "events", ``center``,
+    each node's ``weight`` the events it shares with the actor); ``None`` without edges."""
+    if not detect(app).graph:
+        return None
+    data: dict[str, Any] = app.graph(actor=actor_id).to_dict()
+    if not data.get("edges"):
+        return None
+    weight: dict[str, int] = {}
+    for e in data["edges"]:
+        for a, b in ((e["source"], e["target"]), (e["target"], e["source"])):
+            if a == actor_id:
+                weight[b] = weight.get(b, 0) + int(e.get("n_events") or 1)
+    for n in data["nodes"]:
+        n["weight"] = weight.get(n["id"], 0)
+    data["nodes"].sort(key=lambda n: (n["id"] != actor_id, -n["weight"], n["id"]))
+    return {**data, "kind": "events", "center": actor_id}
+
+
+def article_provenance(app: Crosswire, article_id: int) -> dict[str, Any] | None:
+    if not detect(app).provenance:
+        return None
+    return app.provenance(article_id).to_dict()
+
+
+def source_extras(app: Crosswire) -> dict[str, dict[str, Any]] | None:
+    """Provenance figures by source name, beyond the articles and languages the Sources page
+    already has (``None`` without the capability)."""
+    if not detect(app).sources:
+        return None
+    extras: dict[str, dict[str, Any]] = {}
+    for rec in _records(app.sources(ensure=False)):
+        name = rec.pop("source", None)
+        if name is not None:
+            extras[str(name)] = {k: v for k, v in rec.items()
+                                 if k not in ("n_articles", "languages")}
+    return extras
+
+
+def event_counts_by_day(events: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """{type: {day: events}} for the events-over-time plot."""
+    out: dict[str, dict[str, int]] = {}
+    for e in events:
+        day = str(e.get("date") or "")[:10]
+        if day:
+            per = out.setdefault(str(e.get("type") or "?"), {})
+            per[day] = per.get(day, 0) + 1
+    return out
