@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from crosswire.brief import Brief, BriefOptions
     from crosswire.claims import Independence
     from crosswire.events.graph import Change, Graph
+    from crosswire.export import ExportSummary
     from crosswire.provenance.report import (
         ArticleProvenance,
         ProvenanceService,
@@ -179,6 +180,12 @@ class Crosswire:
     # --- read side -------------------------------------------------------------------------
     def article(self, article_id: int) -> Article:
         return self.store.get_article(article_id)
+
+    def article_record(self, article_id: int) -> dict[str, Any]:
+        """One article as ``article ID --json`` prints it: metadata, text, debris, sentences,
+        mentions, events and its ``provenance`` object."""
+        return {**self.article(article_id).to_dict(full=True),
+                "provenance": self.provenance(article_id).to_dict()}
 
     def story(self, story_id: int) -> Story:
         return self.store.get_story(story_id, with_articles=True)
@@ -380,6 +387,16 @@ class Crosswire:
 
         return code_text(text, language, self.settings, self.encoder)
 
+
+    # --- export ------------------------------------------------------------------------------
+    def export(self, fmt: str, out: str, what: str | None = None,
+               progress: Callable[[int], None] | None = None) -> ExportSummary:
+        """Every article (or story, actor, event: ``what``) to ``out`` (a path, ``-`` for
+        stdout) as jsonl, csv or parquet, or the actor graph as graphml; read page by page.
+        See ``crosswire.export``."""
+        from crosswire.export import export
+
+        return export(self, fmt, out, what, progress)
 
     # --- search and views ------------------------------------------------------------------
     @property

@@ -17,6 +17,7 @@ from crosswire.cli import actors as actor_cmds
 from crosswire.cli import brief as brief_cmds
 from crosswire.cli import eval as eval_cmds
 from crosswire.cli import events as event_cmds
+from crosswire.cli import export as export_cmds
 from crosswire.cli import ingest as ingest_cmds
 from crosswire.cli import live as live_cmds
 from crosswire.cli import provenance as provenance_cmds
@@ -55,5 +56,5 @@ def main(ctx: click.Context, db: str | None, config_path: str | None, verbose: i
 
 
 for module in (ingest_cmds, read_cmds, actor_cmds, event_cmds, brief_cmds, live_cmds, eval_cmds,
-               train_cmds, provenance_cmds, scale_cmds, search_cmds, serve_cmds):
+               train_cmds, provenance_cmds, scale_cmds, search_cmds, serve_cmds, export_cmds):
     module.register(main)

@@ -106,10 +106,10 @@ def story(ctx: click.Context, story_id: int, as_json: bool) -> None:
 def article(ctx: click.Context, article_id: int, as_json: bool) -> None:
     """One article: metadata, clean text, removed debris, flags."""
     app = get_app(ctx)
-    a = app.article(article_id)
     if as_json:
-        emit_json({**a.to_dict(full=True), "provenance": app.provenance(article_id).to_dict()})
+        emit_json(app.article_record(article_id))
         return
+    a = app.article(article_id)
     out.print(Text(a.title or "(untitled)", style="bold"))
     conf = f" ({a.language_confidence:.2f})" if a.language_confidence is not None else ""
     meta = [
