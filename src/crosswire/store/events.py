@@ -246,6 +246,13 @@ class EventStoreMixin:
         self._fill_evidence([ev])
         return ev
 
+    def events_version(self) -> int:
+        """A cache key for views of events: changes when reports or events are written (their
+        newest ids; two index lookups)."""
+        row = self.query_one("SELECT (SELECT MAX(id) FROM event_reports), "
+                             "(SELECT MAX(id) FROM events)")
+        return hash((row[0], row[1])) if row else 0
+
     def count_events(self) -> tuple[int, int]:
         """(events, reports)."""
         row = self.query_one("SELECT COUNT(*), COALESCE(SUM(n_reports), 0) FROM events")

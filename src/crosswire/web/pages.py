@@ -174,11 +174,8 @@ def actor_page(request: Request, name_or_id: str) -> Response:
                            timeline_series=series, network=network, events=events,
                            events_series=caps.event_counts_by_day(events) if events else {})
 
-    c = state.capabilities
-    if c.events or c.graph:  # their data has no version number here: always fresh
-        return HTMLResponse(build())
     key = ("actor", actor.id, actor.n_mentions, actor.n_articles, len(actor.aliases),
-           state.store.stories_version())
+           state.store.stories_version(), state.store.events_version())
     return HTMLResponse(state.page(key, build))
 
 
