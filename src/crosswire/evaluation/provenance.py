@@ -30,6 +30,7 @@ from typing import Any
 from crosswire.app import Crosswire
 from crosswire.config import Settings
 from crosswire.errors import InputError
+from crosswire.evaluation.labelled import read_labelled
 from crosswire.evaluation.metrics import prf
 from crosswire.models import IngestResult
 
@@ -55,28 +56,19 @@ def default_split(case: str) -> str:
 
 def read_gold(path: Path, split: str | None = None) -> list[GoldArticle]:
     """The gold records (of ``split`` when given); a bad line raises ``InputError``."""
-    out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read gold file ({exc})") from exc
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            rel = rec.get("relation")
-            if rel is not None and (rel.get("type") not in KINDS or not rel.get("of")):
-                raise ValueError(f"relation must be null or {{type: {'|'.join(KINDS)}, of: id}}")
-            case = str(rec.get("case") or rec["story"])
-            g = GoldArticle(str(rec["id"]), case, rec.get("split") or default_split(case),
-                            str(rec.get("source") or rec["id"]),
-                            None if rel is None else (str(rel["type"]), str(rel["of"])),
-                            rec.get("machine_written"), rec)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise InputError(f"{path}:{n}: not a provenance gold record ({exc})") from exc
-        if split is None or g.split == split:
-            out.append(g)
+    def parse(rec: dict[str, Any], n: int) -> GoldArticle:
+        rel = rec.get("relation")
+        if rel is not None and (not isinstance(rel, dict) or rel.get("type") not in KINDS
+                                or not rel.get("of")):
+            raise ValueError(f"relation must be null or {{type: {'|'.join(KINDS)}, of: id}}")
+        case = str(rec.get("case") or rec["story"])
+        return GoldArticle(str(rec["id"]), case, rec.get("split") or default_split(case),
+                           str(rec.get("source") or rec["id"]),
+                           None if rel is None else (str(rel["type"]), str(rel["of"])),
+                           rec.get("machine_written"), rec)
+
+    out = [g for g in read_labelled(path, parse, "provenance gold record")
+           if split is None or g.split == split]
     if not out:
         raise InputError(f"{path}: no gold records" + (f" in split {split!r}" if split else ""))
     return out
