@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from crosswire.app import Crosswire
 from crosswire.config import load_settings
+from crosswire.evaluation.labelled import scratch_ingest
 from crosswire.evaluation.provenance import GoldArticle, acceptable_originals, read_gold
-from crosswire.models import IngestResult
 from crosswire.provenance.derive import FEATURES, DerivationModel, story_pairs
 from crosswire.story_evidence import fit_logistic
 
@@ -43,42 +40,28 @@ def pair_table(gold_path: Path, split: str | None) -> tuple[np.ndarray, np.ndarr
     gold = {g.id: g for g in records}
     settings = load_settings()
     xs, ys, names = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "gold.jsonl"
-        data.write_text("".join(json.dumps(g.record, ensure_ascii=False) + "\n"
-                                for g in records), encoding="utf-8")
-        cw = Crosswire(replace(settings, db=str(Path(tmp) / "fit.db")))
-        try:
-            line_article: dict[int, int] = {}
-
-            def collect(r: IngestResult) -> None:
-                if r.line is not None and r.article_id is not None:
-                    line_article[r.line] = r.article_id
-
-            cw.ingest([str(data)], on_result=collect)
-            ext = {line_article[n]: records[n - 1].id for n in line_article}
-            service = cw.provenance_service
-            scores = service.ingest_scores(list(ext))
-            cases: dict[str, list[int]] = {}
-            for aid, gid in ext.items():
-                cases.setdefault(gold[gid].case, []).append(aid)
-            for aids in cases.values():
-                arts = sorted((cw.store.get_article(a) for a in aids),
-                              key=lambda a: (a.published is None, a.published, a.id))
-                copies = {(r.article_id, r.original_id) for r in cw.store.relations_for(aids)
-                          if r.kind == "copy"}
-                for p in story_pairs(arts, cw.encoder, service.align, scores, copies):
-                    d, o = ext[p.derived], ext[p.original]
-                    rel = gold[d].relation
-                    positive = bool(rel and rel[0] != "copy"
-                                    and o in acceptable_originals(gold, d))
-                    if not positive and root(gold, d) == root(gold, o):
-                        continue  # siblings of one original: neither label is right
-                    xs.append(p.values)
-                    ys.append(1.0 if positive else 0.0)
-                    names.append(f"{d} <- {o}")
-        finally:
-            cw.close()
+    with scratch_ingest([g.record for g in records], settings) as (cw, line_article, _):
+        ext = {line_article[n]: records[n - 1].id for n in line_article}
+        service = cw.provenance_service
+        scores = service.ingest_scores(list(ext))
+        cases: dict[str, list[int]] = {}
+        for aid, gid in ext.items():
+            cases.setdefault(gold[gid].case, []).append(aid)
+        for aids in cases.values():
+            arts = sorted((cw.store.get_article(a) for a in aids),
+                          key=lambda a: (a.published is None, a.published, a.id))
+            copies = {(r.article_id, r.original_id) for r in cw.store.relations_for(aids)
+                      if r.kind == "copy"}
+            for p in story_pairs(arts, cw.encoder, service.align, scores, copies):
+                d, o = ext[p.derived], ext[p.original]
+                rel = gold[d].relation
+                positive = bool(rel and rel[0] != "copy"
+                                and o in acceptable_originals(gold, d))
+                if not positive and root(gold, d) == root(gold, o):
+                    continue  # siblings of one original: neither label is right
+                xs.append(p.values)
+                ys.append(1.0 if positive else 0.0)
+                names.append(f"{d} <- {o}")
     return np.array(xs), np.array(ys), names
 
 

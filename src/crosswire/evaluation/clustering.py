@@ -5,17 +5,14 @@ and compare the stories crosswire builds with the gold ``story`` labels.
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter, defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from crosswire.app import Crosswire
 from crosswire.config import Settings
 from crosswire.errors import InputError
+from crosswire.evaluation.labelled import scratch_ingest
 from crosswire.evaluation.metrics import bcubed, pairwise
-from crosswire.models import IngestResult
 
 LABEL_KEYS = ("story", "label", "cluster")
 
@@ -46,21 +43,10 @@ def read_labels(path: Path, keys: tuple[str, ...] = LABEL_KEYS) -> dict[int, str
 def evaluate_clustering(gold_path: str | Path, settings: Settings) -> dict[str, Any]:
     path = Path(gold_path)
     labels = read_labels(path)
-    with tempfile.TemporaryDirectory(prefix="crosswire-eval-") as tmp:
-        # stories only: coding events would spend the encoder on sentences for nothing
-        cw = Crosswire(replace(settings, db=str(Path(tmp) / "eval.db"), events_enabled=False))
-        try:
-            line_article: dict[int, int] = {}
-
-            def collect(r: IngestResult) -> None:  # stored, updated or duplicate: an article
-                if r.line is not None and r.article_id is not None:
-                    line_article[r.line] = r.article_id
-
-            summary = cw.ingest([str(path)], on_result=collect)
-            story_of = {a.id: a.story_id for a in cw.store.list_articles()}
-            titles = {s.id: s.title for s in cw.stories(limit=100000)}
-        finally:
-            cw.close()
+    # stories only: coding events would spend the encoder on sentences for nothing
+    with scratch_ingest(path, settings, events_enabled=False) as (cw, line_article, summary):
+        story_of = {a.id: a.story_id for a in cw.store.list_articles()}
+        titles = {s.id: s.title for s in cw.stories(limit=100000)}
     gold = {n: labels[n] for n in line_article if n in labels}
     pred = {n: story_of[line_article[n]] for n in gold}
     bp, br, bf = bcubed(gold, pred)

@@ -20,19 +20,15 @@ folding derived articles into their originals' outlets) equals the gold count.
 from __future__ import annotations
 
 import hashlib
-import json
-import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crosswire.app import Crosswire
 from crosswire.config import Settings
 from crosswire.errors import InputError
-from crosswire.evaluation.labelled import read_labelled
+from crosswire.evaluation.labelled import read_labelled, scratch_ingest
 from crosswire.evaluation.metrics import prf
-from crosswire.models import IngestResult
 
 KINDS = ("copy", "translation", "rewrite")
 
@@ -104,27 +100,13 @@ def evaluate_provenance(gold_path: str | Path, settings: Settings, split: str | 
     path = Path(gold_path)
     records = read_gold(path, split)
     gold = {g.id: g for g in records}
-    with tempfile.TemporaryDirectory(prefix="crosswire-eval-") as tmp:
-        data = Path(tmp) / "gold.jsonl"
-        data.write_text("".join(json.dumps({k: v for k, v in g.record.items()
-                                            if k not in ("relation", "machine_written")},
-                                           ensure_ascii=False) + "\n" for g in records),
-                        encoding="utf-8")
-        cw = Crosswire(replace(settings, db=str(Path(tmp) / "eval.db")))
-        try:
-            article_of: dict[int, int] = {}
-
-            def collect(r: IngestResult) -> None:
-                if r.line is not None and r.article_id is not None:
-                    article_of[r.line] = r.article_id
-
-            cw.ingest([str(data)], on_result=collect)
-            ext = {article_of[n]: records[n - 1].id for n in article_of}
-            service = cw.provenance_service
-            prov = service.articles(list(ext))
-            origin = service.origin_sources([cw.store.get_article(a) for a in ext], ensure=False)
-        finally:
-            cw.close()
+    rows = [{k: v for k, v in g.record.items() if k not in ("relation", "machine_written")}
+            for g in records]
+    with scratch_ingest(rows, settings) as (cw, article_of, _):
+        ext = {article_of[n]: records[n - 1].id for n in article_of}
+        service = cw.provenance_service
+        prov = service.articles(list(ext))
+        origin = service.origin_sources([cw.store.get_article(a) for a in ext], ensure=False)
     return score_predictions(path, split, gold, ext, prov, origin)
 
 

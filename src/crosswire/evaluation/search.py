@@ -13,15 +13,12 @@ hold at least one. The query article itself is left out of its results.
 
 from __future__ import annotations
 
-import tempfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from crosswire.app import Crosswire
 from crosswire.config import Settings
 from crosswire.evaluation.clustering import read_labels
-from crosswire.models import IngestResult
+from crosswire.evaluation.labelled import scratch_ingest
 from crosswire.search import Mode, VectorIndex, search
 
 TOP = 10
@@ -42,34 +39,23 @@ def evaluate_search(gold_path: str | Path, settings: Settings) -> dict[str, Any]
         "words": ("words", True), "both": ("both", True)}
     totals = {name: [0.0, 0.0, 0.0] for name in runs}
     n_queries = 0
-    with tempfile.TemporaryDirectory(prefix="crosswire-eval-") as tmp:
-        cw = Crosswire(replace(settings, db=str(Path(tmp) / "eval.db")))
-        try:
-            line_article: dict[int, int] = {}
-
-            def collect(r: IngestResult) -> None:
-                if r.line is not None and r.article_id is not None:
-                    line_article[r.line] = r.article_id
-
-            cw.ingest([str(path)], on_result=collect)
-            articles = {a.id: a for a in cw.store.list_articles()}
-            gold = {line_article[n]: labels[n] for n in line_article if n in labels}
-            indexes = {True: VectorIndex(), False: VectorIndex(centred=False)}
-            for aid, label in sorted(gold.items()):
-                query = articles[aid]
-                relevant = {b for b, lb in gold.items() if lb == label and b != aid
-                            and articles[b].language != query.language}
-                if not query.title or not relevant:
-                    continue
-                n_queries += 1
-                for name, (mode, centred) in runs.items():
-                    hits = search(cw.store, cw.encoder, indexes[centred], query.title,
-                                  mode=mode, limit=TOP + 1, sentences=False)
-                    ranked = [h.article.id for h in hits if h.article.id != aid]
-                    for k, v in enumerate(_score(ranked, relevant)):  # type: ignore[arg-type]
-                        totals[name][k] += v
-        finally:
-            cw.close()
+    with scratch_ingest(path, settings) as (cw, line_article, _):
+        articles = {a.id: a for a in cw.store.list_articles()}
+        gold = {line_article[n]: labels[n] for n in line_article if n in labels}
+        indexes = {True: VectorIndex(), False: VectorIndex(centred=False)}
+        for aid, label in sorted(gold.items()):
+            query = articles[aid]
+            relevant = {b for b, lb in gold.items() if lb == label and b != aid
+                        and articles[b].language != query.language}
+            if not query.title or not relevant:
+                continue
+            n_queries += 1
+            for name, (mode, centred) in runs.items():
+                hits = search(cw.store, cw.encoder, indexes[centred], query.title,
+                              mode=mode, limit=TOP + 1, sentences=False)
+                ranked = [h.article.id for h in hits if h.article.id != aid]
+                for k, v in enumerate(_score(ranked, relevant)):  # type: ignore[arg-type]
+                    totals[name][k] += v
     result: dict[str, Any] = {"kind": "search", "gold": str(path), "n_queries": n_queries}
     for name, (recall, mrr, hit) in totals.items():
         d = max(n_queries, 1)
