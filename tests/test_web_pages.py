@@ -145,7 +145,7 @@ def test_story_page_aligns_sentences_without_javascript(web_cw: crosswire.Crossw
     assert any(len(arts) >= 2 for arts in by_group.values())
     # the claims of the brief are on the page, citing sentences shown side by side
     assert "What the sources agree on" in html and re.search(r'href="#s-\d+-\d+"', html)
-    # no events or provenance section without those capabilities
+    # a story with no coded events and no flagged article shows neither section
     assert 'id="h-events"' not in html and 'id="h-prov"' not in html
 
 

@@ -37,7 +37,7 @@ def health(request: Request) -> JSONResponse:
     store = state.app.store
     return _json({"status": "ok", "version": __version__, "schema": store.schema_version(),
                   "articles": store.approx_article_count(),
-                  "capabilities": state.capabilities.to_dict(),
+                  "capabilities": caps.PROVIDES,
                   "writes_need_token": bool(state.options.token)})
 
 
@@ -52,12 +52,7 @@ def articles(request: Request, story_id: int | None = None, limit: Limit = 50,
 @router.get("/articles/{article_id}", tags=["articles"],
             summary="One article: text, sentences with offsets, mentions, removed debris")
 def article(request: Request, article_id: int) -> JSONResponse:
-    state = state_of(request)
-    data = state.app.article(article_id).to_dict(full=True)
-    provenance = caps.article_provenance(state.app, article_id)
-    if provenance is not None:
-        data["provenance"] = provenance
-    return _json(data)
+    return _json(state_of(request).app.article_record(article_id))
 
 
 @router.get("/stories", tags=["stories"], summary="Stories, newest activity first")
@@ -163,9 +158,8 @@ def sources(request: Request, limit: Limit = 200, offset: Offset = 0) -> JSONRes
     state = state_of(request)
     figures = [f.to_dict() for f in state.app.source_figures(limit, offset)]
     extras = caps.source_extras(state.app)
-    if extras is not None:
-        for f in figures:
-            f.update(extras.get(f["source"], {}))
+    for f in figures:
+        f.update(extras.get(f["source"], {}))
     return _json({"sources": figures})
 
 

@@ -1,12 +1,11 @@
 """Events, the actor graph and provenance as the pages show them.
 
 Each section of a page asks here for its data and is left out when there is none (a store
-with no coded events shows no events plot). ``detect`` tells which capabilities this build
-has (all of them now; the API's ``health`` reports them so scripts can check):
+with no coded events shows no events plot). ``PROVIDES`` is what the API's ``health``
+reports, so scripts can check:
 
 * ``actor_events(app, actor_id)`` -> ``app.events(actor=ID)`` as dicts (docs/formats.md);
 * ``actor_graph(app, actor_id)`` -> ``app.graph(actor=ID).to_dict()``, ``None`` without edges;
-* ``article_provenance(app, article_id)`` -> ``app.provenance(ID).to_dict()``;
 * ``source_extras(app)`` -> ``app.sources(ensure=False)``: the provenance figures found so
   far (no story is aligned to draw the page), each one a column of the Sources page;
 * a story's events and provenance come with its brief (``Brief.events``,
@@ -16,48 +15,26 @@ has (all of them now; the API's ``health`` reports them so scripts can check):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from crosswire.app import Crosswire
 
-
-@dataclass(frozen=True, slots=True)
-class Capabilities:
-    events: bool
-    graph: bool
-    provenance: bool
-    sources: bool
-
-    def to_dict(self) -> dict[str, bool]:
-        return {"events": self.events, "graph": self.graph, "provenance": self.provenance,
-                "source_figures_extra": self.sources}
-
-
-def detect(app: Crosswire) -> Capabilities:
-    """Which optional capabilities this build of crosswire has."""
-    def has(name: str) -> bool:
-        return callable(getattr(app, name, None))
-
-    return Capabilities(has("events"), has("graph"), has("provenance"), has("sources"))
+# what this build shows, reported by /api/v1/health for scripts that span versions
+PROVIDES = {"events": True, "graph": True, "provenance": True, "source_figures_extra": True}
 
 
 def _records(found: Any) -> list[dict[str, Any]]:
-    return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in found]
+    return [r.to_dict() for r in found]
 
 
-def actor_events(app: Crosswire, actor_id: str) -> list[dict[str, Any]] | None:
-    """The actor's events (``None`` without the events capability)."""
-    if not detect(app).events:
-        return None
+def actor_events(app: Crosswire, actor_id: str) -> list[dict[str, Any]]:
+    """The actor's events."""
     return _records(app.events(actor=actor_id))
 
 
 def actor_graph(app: Crosswire, actor_id: str) -> dict[str, Any] | None:
     """The actor's event graph in the network view's shape (``kind`` "events", ``center``,
     each node's ``weight`` the events it shares with the actor); ``None`` without edges."""
-    if not detect(app).graph:
-        return None
     data: dict[str, Any] = app.graph(actor=actor_id).to_dict()
     if not data.get("edges"):
         return None
@@ -72,17 +49,9 @@ def actor_graph(app: Crosswire, actor_id: str) -> dict[str, Any] | None:
     return {**data, "kind": "events", "center": actor_id}
 
 
-def article_provenance(app: Crosswire, article_id: int) -> dict[str, Any] | None:
-    if not detect(app).provenance:
-        return None
-    return app.provenance(article_id).to_dict()
-
-
-def source_extras(app: Crosswire) -> dict[str, dict[str, Any]] | None:
+def source_extras(app: Crosswire) -> dict[str, dict[str, Any]]:
     """Provenance figures by source name, beyond the articles and languages the Sources page
-    already has (``None`` without the capability)."""
-    if not detect(app).sources:
-        return None
+    already has."""
     extras: dict[str, dict[str, Any]] = {}
     for rec in _records(app.sources(ensure=False)):
         name = rec.pop("source", None)

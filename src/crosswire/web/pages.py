@@ -127,7 +127,7 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
     article = state.app.article(article_id)
     return page(request, "article.html", "stories", article=article,
                 paragraphs=article_paragraphs(article),
-                provenance=caps.article_provenance(state.app, article_id))
+                provenance=state.app.provenance(article_id).to_dict())
 
 
 @router.get("/actors", response_class=HTMLResponse)
@@ -196,14 +196,14 @@ def sources_page(request: Request) -> HTMLResponse:
 
     def build() -> str:
         figures = state.app.source_figures()
-        extras = caps.source_extras(state.app) or {}
+        extras = caps.source_extras(state.app)
         columns = list(dict.fromkeys(k for rec in extras.values() for k in rec))
         return render_page("sources.html", "sources", sources=figures, extras=extras,
                            extra_columns=columns, unnamed=UNNAMED_SOURCE)
 
-    if state.capabilities.sources:  # provenance figures have no version here
-        return HTMLResponse(build())
-    return HTMLResponse(state.page(("sources", state.store.stories_version()), build))
+    # not kept: the provenance figures change whenever a story is first aligned (a brief, a
+    # provenance query), and nothing versions that
+    return HTMLResponse(build())
 
 
 def _ingest_page(request: Request, report: IngestReport | None = None,

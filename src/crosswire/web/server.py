@@ -43,19 +43,17 @@ def _error(request: Request, status: int, message: str,
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def _capability_routes(app: FastAPI, state: WebState) -> None:
-    """Events and graph endpoints, present only when their capability is."""
-    if state.capabilities.events:
-        @app.get("/api/v1/events", tags=["events"], summary="An actor's coded events")
-        def events(request: Request, actor: str) -> JSONResponse:
-            actor_id = state.app.actor(actor).id
-            return JSONResponse({"events": actor_events(state.app, actor_id) or []})
+def _event_routes(app: FastAPI, state: WebState) -> None:
+    """An actor's events and event graph."""
+    @app.get("/api/v1/events", tags=["events"], summary="An actor's coded events")
+    def events(request: Request, actor: str) -> JSONResponse:
+        actor_id = state.app.actor(actor).id
+        return JSONResponse({"events": actor_events(state.app, actor_id)})
 
-    if state.capabilities.graph:
-        @app.get("/api/v1/graph", tags=["events"], summary="An actor's event graph")
-        def graph(request: Request, actor: str) -> JSONResponse:
-            actor_id = state.app.actor(actor).id
-            return JSONResponse(actor_graph(state.app, actor_id) or {"nodes": [], "edges": []})
+    @app.get("/api/v1/graph", tags=["events"], summary="An actor's event graph")
+    def graph(request: Request, actor: str) -> JSONResponse:
+        actor_id = state.app.actor(actor).id
+        return JSONResponse(actor_graph(state.app, actor_id) or {"nodes": [], "edges": []})
 
 
 def create_app(cw: Crosswire, options: ServeOptions | None = None) -> FastAPI:
@@ -70,7 +68,7 @@ def create_app(cw: Crosswire, options: ServeOptions | None = None) -> FastAPI:
     app.state.web = state
     app.add_middleware(GuardMiddleware, options=opts)
     app.include_router(api.router)
-    _capability_routes(app, state)
+    _event_routes(app, state)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

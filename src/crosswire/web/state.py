@@ -32,7 +32,6 @@ from crosswire.app import Crosswire
 from crosswire.errors import CrosswireError
 from crosswire.ingest.files import SUPPORTED, reject, suffix_of
 from crosswire.models import IngestResult, IngestSummary, RawDocument, Story, iso
-from crosswire.web.capabilities import Capabilities, detect
 from crosswire.web.security import Csrf, ServeOptions
 
 if TYPE_CHECKING:
@@ -114,7 +113,6 @@ class WebState:
         self.options = options
         self.csrf = Csrf()
         self.write_lock = threading.Lock()
-        self.capabilities: Capabilities = detect(app)
         self._briefs: Memo[Brief] = Memo(128)
         self._readings: Memo[Reading] = Memo(128)
         self._pages: Memo[str] = Memo(512)
