@@ -36,7 +36,6 @@ from crosswire.store.vector_cache import VectorCache
 
 if TYPE_CHECKING:
     from crosswire.brief import Brief, BriefOptions
-    from crosswire.claims import Independence
     from crosswire.events.graph import Change, Graph
     from crosswire.export import ExportSummary
     from crosswire.provenance.report import (
@@ -223,13 +222,16 @@ class Crosswire:
                                    hedged=e.hedged,
                                    evidence=tuple(x.to_dict() for x in e.evidence))
                       for e in self.events(story=story_id, limit=200)]
-        ids = [a.id for a in articles if a.id is not None]
-        prov = self.provenance_service.articles(ids)
-        story.n_independent = self.provenance_service.independent_count(story_id, ensure=False)
+        from crosswire.claims import independent_sources
+
+        # the story's relations are worked out once, by articles(); the rest reads them
+        prov = self.provenance_service.articles([a.id for a in articles if a.id is not None])
+        origins = self.provenance_service.origin_sources(articles, ensure=False)
+        story.n_independent = len(set(origins.values()))
         flagged = [p.to_dict() for p in prov.values() if p.flagged or not p.independent]
         return build_brief(story, articles, self.encoder, self.brief_options(), reader,
                            events=events, provenance=flagged,
-                           independence=self.independence(articles))
+                           independence=partial(independent_sources, origins=origins))
 
     # --- provenance ------------------------------------------------------------------------
     @property
@@ -252,13 +254,6 @@ class Crosswire:
     def sources(self, ensure: bool = True) -> list[SourceFigures]:
         """Per-source figures; ``ensure=False`` uses only the relations found so far."""
         return self.provenance_service.sources(ensure)
-
-    def independence(self, articles: Sequence[Article]) -> Independence:
-        """``claims.independent_sources`` with these articles' originals folded in."""
-        from crosswire.claims import independent_sources
-
-        origins = self.provenance_service.origin_sources(articles)
-        return partial(independent_sources, origins=origins)
 
     def stories(
         self, language: str | None = None, source: str | None = None,
